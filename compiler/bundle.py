@@ -1,0 +1,108 @@
+"""Rendered manifests with identity, and the stable order and file names of a rendered tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .errors import Location
+
+# Apply order (lowest first), after lightkube's sort_objects: what others depend on comes first.
+_APPLY_RANK = {
+    "CustomResourceDefinition": 0,
+    "Namespace": 1,
+    "ServiceAccount": 2,
+    "Secret": 3,
+    "ConfigMap": 3,
+    "ClusterIssuer": 4,
+    "Issuer": 4,
+    "Certificate": 5,
+    "ClusterServingRuntime": 6,
+    "ServingRuntime": 6,
+    "PersistentVolumeClaim": 6,
+    "PeerAuthentication": 7,
+    "DestinationRule": 8,
+    "Gateway": 8,
+    "InferenceService": 9,
+    "InferenceGraph": 10,
+}
+_DEFAULT_RANK = 11
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """One Kubernetes object as plain data.
+
+    `origins` maps a JSON pointer inside the body to the service-spec location that produced
+    it, so a validation failure of the output can name the input field responsible.
+    `service` is the service spec that produced the object (None for environment-wide objects).
+    """
+
+    body: dict
+    service: str | None = None
+    origins: dict[str, Location] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def api_version(self) -> str:
+        return self.body.get("apiVersion", "")
+
+    @property
+    def kind(self) -> str:
+        return self.body.get("kind", "")
+
+    @property
+    def group(self) -> str:
+        api_version = self.api_version
+        return api_version.split("/", 1)[0] if "/" in api_version else ""
+
+    @property
+    def name(self) -> str:
+        return (self.body.get("metadata") or {}).get("name", "")
+
+    @property
+    def namespace(self) -> str:
+        return (self.body.get("metadata") or {}).get("namespace", "") or ""
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """group/kind/namespace/name: what the API server treats as the same object."""
+        return (self.group, self.kind, self.namespace, self.name)
+
+    @property
+    def display_name(self) -> str:
+        where = f"{self.namespace}/" if self.namespace else ""
+        return f"{self.kind} {where}{self.name}"
+
+    @property
+    def file_name(self) -> str:
+        """Stable file name: `<namespace or _cluster>/<kind>-<name>.yaml` (lower-case kind)."""
+        folder = self.namespace or "_cluster"
+        return f"{folder}/{self.kind.lower()}-{self.name}.yaml"
+
+    def origin_of(self, pointer: str) -> Location | None:
+        """The spec location behind a JSON pointer: the longest recorded prefix wins."""
+        path = pointer
+        while True:
+            if path in self.origins:
+                return self.origins[path]
+            if not path:
+                return None
+            path = path.rsplit("/", 1)[0]
+
+
+def apply_order(manifests: Iterable[Manifest]) -> list[Manifest]:
+    """Dependencies first, then by identity: independent of the order emitters ran in."""
+    return sorted(manifests, key=lambda m: (_APPLY_RANK.get(m.kind, _DEFAULT_RANK), m.identity))
+
+
+def duplicates(manifests: Iterable[Manifest]) -> list[tuple[Manifest, Manifest]]:
+    """Pairs of manifests that claim one identity or one file name."""
+    seen: dict[object, Manifest] = {}
+    clashes = []
+    for manifest in manifests:
+        for key in (manifest.identity, manifest.file_name):
+            if key in seen and seen[key] is not manifest:
+                clashes.append((seen[key], manifest))
+                break
+            seen[key] = manifest
+    return clashes
