@@ -8,7 +8,7 @@ and only the CLI decides the exit code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
 Severity = Literal["error", "warning"]
@@ -69,12 +69,20 @@ class Diagnostic:
 
 
 def sorted_unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Deterministic order, each diagnostic once (several environments may find the same one)."""
-    seen: dict[tuple, Diagnostic] = {}
+    """Deterministic order, each diagnostic once.
+
+    A mistake in a service file shows in every environment that compiles it: it is reported
+    once, naming the environments it affects (comma-separated in `environment`).
+    """
+    merged: dict[tuple, tuple[Diagnostic, set[str]]] = {}
     for diag in diagnostics:
-        key = (diag.sort_key(), diag.severity, diag.hint)
-        seen.setdefault(key, diag)
-    return sorted(seen.values(), key=lambda d: d.sort_key())
+        loc = diag.location or Location("")
+        key = (loc.path, loc.line, loc.column, diag.rule, diag.message, diag.severity, diag.hint)
+        first, envs = merged.setdefault(key, (diag, set()))
+        if diag.environment:
+            envs.update(diag.environment.split(","))
+    result = [replace(first, environment=",".join(sorted(envs)) or None) for first, envs in merged.values()]
+    return sorted(result, key=lambda d: d.sort_key())
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

@@ -1,0 +1,31 @@
+"""Emitters: small pure functions from a service plan (and its environment) to manifests.
+
+The registry is explicit so the set of targets and their order are obvious and stable.
+Each emitter has the contract `emit(plan, env) -> list[Manifest]`; environment-wide emitters
+(gateways, issuers, GitOps objects) have `emit(plans, env) -> list[Manifest]`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..bundle import Manifest
+from ..lower import ServicePlan
+from ..spec.models import Environment
+from . import kserve
+
+ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
+EnvironmentEmitter = Callable[[list[ServicePlan], Environment], list[Manifest]]
+
+SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit,)
+ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = ()
+
+
+def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
+    manifests: list[Manifest] = []
+    for plan in plans:
+        for emitter in SERVICE_EMITTERS:
+            manifests.extend(emitter(plan, env))
+    for env_emitter in ENVIRONMENT_EMITTERS:
+        manifests.extend(env_emitter(plans, env))
+    return manifests

@@ -1,0 +1,135 @@
+"""Load: read a project's service specs, environments and overlays, keeping positions.
+
+Layout (relative to the project root):
+  services/<service>.yaml              kind ModelService, one or more per file
+  environments/<env>.yaml              kind Environment, its name is the file's stem
+  overlays/<env>/<service>.yaml        a partial service document for one environment
+  overlays/<env>/patches/*.yaml        patches applied to rendered manifests
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Diagnostic, Location
+from .yaml_io import LoadedDocument, load_file
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class ProjectSources:
+    root: Path
+    services: dict[str, LoadedDocument] = field(default_factory=dict)
+    environments: dict[str, LoadedDocument] = field(default_factory=dict)
+    overlays: dict[tuple[str, str], LoadedDocument] = field(default_factory=dict)
+    patch_files: dict[str, list[Path]] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """Paths as the user typed them would be: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    # Sorted by name: the same result whatever order the file system lists them in.
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES)
+
+
+def _name_of(doc: LoadedDocument) -> str | None:
+    metadata = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def _load_kind(files: list[Path], kind: str, sources: ProjectSources) -> dict[str, LoadedDocument]:
+    found: dict[str, LoadedDocument] = {}
+    for path in files:
+        docs, diags = load_file(path, display_path(path))
+        sources.diagnostics.extend(diags)
+        for doc in docs:
+            if not isinstance(doc.data, dict):
+                sources.diagnostics.append(Diagnostic("SPEC-KIND", f"expected a {kind} mapping", f"write a YAML mapping with `kind: {kind}`", doc.locate(())))
+                continue
+            if doc.data.get("kind") != kind:
+                got = doc.data.get("kind")
+                sources.diagnostics.append(
+                    Diagnostic(
+                        "SPEC-KIND",
+                        f"expected kind {kind}, found {got!r}",
+                        f"files in this folder hold `kind: {kind}` documents",
+                        doc.locate(("kind",)),
+                        key_path=("kind",),
+                    )
+                )
+                continue
+            name = _name_of(doc)
+            if name is None:
+                continue  # the model check reports the missing metadata.name with its position
+            if kind == "Environment" and name != path.stem:
+                sources.diagnostics.append(
+                    Diagnostic(
+                        "ENV-NAME",
+                        f"environment {name!r} is in file {path.name}",
+                        f"rename the file to {name}.yaml or set metadata.name: {path.stem}",
+                        doc.locate(("metadata", "name")),
+                    )
+                )
+            if name in found:
+                first = found[name].locate(("metadata", "name"))
+                sources.diagnostics.append(
+                    Diagnostic(
+                        "SPEC-DUPLICATE",
+                        f"{kind} {name!r} is defined twice (first at {first})",
+                        "give each one a unique metadata.name",
+                        doc.locate(("metadata", "name")),
+                    )
+                )
+                continue
+            found[name] = doc
+    return found
+
+
+def load_project(root: Path) -> ProjectSources:
+    sources = ProjectSources(root=root)
+    sources.services = _load_kind(_yaml_files(root / "services"), "ModelService", sources)
+    sources.environments = _load_kind(_yaml_files(root / "environments"), "Environment", sources)
+    overlay_root = root / "overlays"
+    env_dirs = sorted(p for p in overlay_root.iterdir() if p.is_dir()) if overlay_root.is_dir() else []
+    for env_dir in env_dirs:
+        if env_dir.name not in sources.environments:
+            sources.diagnostics.append(_unknown("OVERLAY-ENV", "environment", env_dir.name, sources.environments, Location(display_path(env_dir))))
+            continue
+        for path in _yaml_files(env_dir):
+            docs, diags = load_file(path, display_path(path))
+            sources.diagnostics.extend(diags)
+            if path.stem not in sources.services:
+                sources.diagnostics.append(_unknown("OVERLAY-SERVICE", "service", path.stem, sources.services, Location(display_path(path), 1, 1)))
+                continue
+            if len(docs) > 1:
+                sources.diagnostics.append(Diagnostic("OVERLAY-DOCS", "an overlay holds one YAML document", "merge the documents into one", docs[1].locate(())))
+            if docs:
+                if not isinstance(docs[0].data, dict):
+                    sources.diagnostics.append(Diagnostic("OVERLAY-SHAPE", "an overlay must be a mapping", "write a partial service document, e.g. `spec: {scaling: {minReplicas: 0}}`", docs[0].locate(())))
+                    continue
+                sources.overlays[(env_dir.name, path.stem)] = docs[0]
+        patches = env_dir / "patches"
+        if patches.is_dir():
+            sources.patch_files[env_dir.name] = sorted(p for p in patches.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES + (".json",))
+    return sources
+
+
+def _unknown(rule: str, what: str, name: str, known: dict, location: Location) -> Diagnostic:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known {what}s: {', '.join(sorted(known)) or 'none'}"
+    return Diagnostic(rule, f"overlay for unknown {what} {name!r}", hint, location)

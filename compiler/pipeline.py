@@ -1,0 +1,137 @@
+"""The compile pipeline: load → resolve → check → lower → emit → validate → render.
+
+A small runner over the stage modules. It returns results as data; the CLI decides what to
+print and write. Nothing here touches the rendered tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import bundle
+from .check import check_model
+from .emit import emit_all
+from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique
+from .load import ProjectSources, display_path, load_project
+from .lower import ServicePlan, lower_service
+from .resolve import Layer, resolve_service
+from .rules import RuleContext, run_rules
+from .spec.models import Environment, ModelService
+from .validate_stage import SchemaRegistryCache, validate_manifests
+from .write import render_tree
+
+
+@dataclass(frozen=True)
+class CompileOptions:
+    crd_paths: tuple[Path, ...] = ()
+    strict: bool = False  # a custom resource with no schema is an error, not a notice
+
+
+@dataclass
+class EnvironmentResult:
+    name: str
+    files: dict[str, bytes] = field(default_factory=dict)
+    manifests: list[bundle.Manifest] = field(default_factory=list)
+    plans: list[ServicePlan] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+@dataclass
+class CompileResult:
+    root: Path
+    environments: list[EnvironmentResult]
+    diagnostics: list[Diagnostic]  # every diagnostic of the run, sorted and de-duplicated
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def _source_name(sources: ProjectSources, service: str) -> str:
+    """The service file relative to the project root, as rendered headers name it."""
+    doc_path = Path(sources.services[service].path)
+    try:
+        return doc_path.resolve().relative_to(sources.root.resolve()).as_posix()
+    except ValueError:
+        return doc_path.name
+
+
+def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> tuple[list[ServicePlan], list[Diagnostic]]:
+    env_doc = sources.environments[env_name]
+    defaults = Layer.of(env_doc, ("spec", "defaults"))
+    plans: list[ServicePlan] = []
+    diagnostics: list[Diagnostic] = []
+    for name in sorted(sources.services):
+        layer = resolve_service(sources.services[name], defaults, sources.overlays.get((env_name, name)))
+        service, errors = check_model(layer, ModelService, "ModelService")
+        diagnostics.extend(_in_env(errors, env_name))
+        if service is None:
+            continue
+        findings = list(run_rules(RuleContext(service, env, layer, env_name)))
+        diagnostics.extend(findings)
+        if not has_errors(findings):
+            plans.append(lower_service(service, env, layer, _source_name(sources, name)))
+    return plans, diagnostics
+
+
+def _in_env(diagnostics: list[Diagnostic], env_name: str) -> list[Diagnostic]:
+    return [Diagnostic(d.rule, d.message, d.hint, d.location, d.severity, d.key_path, env_name) for d in diagnostics]
+
+
+def _duplicate_diagnostics(manifests: list[bundle.Manifest], env_name: str) -> list[Diagnostic]:
+    found = []
+    for first, second in bundle.duplicates(manifests):
+        location = second.origin_of("") or Location(f"environments/{env_name}.yaml")
+        found.append(
+            Diagnostic(
+                "OUT-DUPLICATE",
+                f"{second.display_name} (from {second.service or 'the environment'}) clashes with {first.display_name} (from {first.service or 'the environment'})",
+                "rename one of the services: two objects may not share a kind, namespace and name",
+                location,
+                environment=env_name,
+            )
+        )
+    return found
+
+
+def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache) -> EnvironmentResult:
+    result = EnvironmentResult(env_name)
+    env_doc = sources.environments[env_name]
+    env, errors = check_model(Layer(env_doc.data, env_doc.positions, env_doc.path), Environment, "Environment")
+    result.diagnostics.extend(_in_env(errors, env_name))
+    if env is None:
+        return result
+    plans, diagnostics = _plan_services(sources, env_name, env)
+    result.diagnostics.extend(diagnostics)
+    result.plans = plans
+    manifests = emit_all(plans, env)
+    result.diagnostics.extend(_duplicate_diagnostics(manifests, env_name))
+    if not result.ok:
+        return result
+    env_dir = Path(env_doc.path).parent
+    result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
+    result.manifests = manifests
+    if result.ok:
+        result.files = render_tree(env_name, manifests, {plan.name: plan.source for plan in plans})
+    return result
+
+
+def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
+    """Compile the named environments (None: all). Raises UsageError for an unknown one."""
+    sources = load_project(root)
+    if not sources.environments and not any(d.is_error for d in sources.diagnostics):
+        raise UsageError(f"no environments found in {display_path(root / 'environments')}: is {display_path(root)} an Inferplane project?")
+    names = sorted(sources.environments) if env_names is None else env_names
+    unknown = [name for name in names if name not in sources.environments]
+    if unknown:
+        known = ", ".join(sorted(sources.environments)) or "none"
+        raise UsageError(f"unknown environment {', '.join(unknown)} (known: {known})")
+    schemas = SchemaRegistryCache()
+    results = [compile_environment(sources, name, options, schemas) for name in names]
+    everything = list(sources.diagnostics) + [d for r in results for d in r.diagnostics]
+    return CompileResult(root, results, sorted_unique(everything))

@@ -1,0 +1,1 @@
+"""The input models (service spec, environment) and their JSON Schemas."""

@@ -1,0 +1,221 @@
+"""Typed models of Inferplane's inputs: the service spec (`ModelService`) and the `Environment`.
+
+Keys are camelCase, as in Kubernetes. Unknown keys are forbidden, so a misspelling is an error
+with a suggestion rather than a silently ignored field.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic.alias_generators import to_camel
+
+API_VERSION = "inferplane.dev/v1alpha1"
+
+# Same regex as KServe's webhook uses for InferenceService names (rule KS-03 reports it).
+DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
+_QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE]|[nu])?$")
+
+
+def _quantity(value: object) -> str | int | float:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("expected a Kubernetes quantity such as 500m, 2Gi or 1")
+    if isinstance(value, str) and not _QUANTITY.match(value):
+        raise ValueError(f"{value!r} is not a Kubernetes quantity (examples: 500m, 2Gi, 1)")
+    return value
+
+
+# One validator instead of a str|int|float union: a wrong value gives one clear error, not three.
+Quantity = Annotated[
+    str | int | float,
+    PlainValidator(_quantity),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _QUANTITY.pattern}, {"type": "number"}]}),
+]
+
+ModelFormat = Literal[
+    "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
+]
+DeploymentMode = Literal["knative", "standard"]
+
+
+class SpecModel(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=False,
+        frozen=True,
+        validate_default=True,
+    )
+
+
+class Metadata(SpecModel):
+    name: str = Field(description="Name of the service or environment (a DNS label).")
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels added to every rendered object.")
+    annotations: dict[str, str] = Field(default_factory=dict, description="Annotations added to the InferenceService.")
+
+
+# ---------------------------------------------------------------- service spec
+
+
+class SecretKeyRef(SpecModel):
+    name: str = Field(description="Secret name.")
+    key: str = Field(description="Key in the Secret.")
+    optional: bool | None = None
+
+
+class ConfigMapKeyRef(SpecModel):
+    name: str
+    key: str
+    optional: bool | None = None
+
+
+class EnvVarSource(SpecModel):
+    secret_key_ref: SecretKeyRef | None = None
+    config_map_key_ref: ConfigMapKeyRef | None = None
+
+
+class EnvVar(SpecModel):
+    name: str
+    value: str | None = Field(None, description="A literal value. Never a credential: use valueFrom.secretKeyRef.")
+    value_from: EnvVarSource | None = None
+
+
+class Resources(SpecModel):
+    requests: dict[str, Quantity] = Field(default_factory=dict)
+    limits: dict[str, Quantity] = Field(default_factory=dict)
+
+
+class StorageUri(SpecModel):
+    uri: str
+    mount_path: str | None = None
+
+
+class ModelRef(SpecModel):
+    """A model served by one of KServe's model servers, picked by format."""
+
+    format: ModelFormat = Field(description="Model format; KServe picks a serving runtime that supports it.")
+    format_version: str | None = Field(None, description="Version of the model format (modelFormat.version).")
+    storage_uri: str | None = Field(None, description="Where the model lives: gs://, s3://, pvc://, http(s)://, oci://, hf://.")
+    storage_uris: list[StorageUri] | None = Field(None, description="Several model locations (exclusive with storageUri).")
+    runtime: str | None = Field(None, description="ServingRuntime or ClusterServingRuntime to use instead of auto-selection.")
+    runtime_version: str | None = Field(None, description="Image tag of the serving runtime.")
+    protocol_version: Literal["v1", "v2", "grpc-v1", "grpc-v2"] | None = None
+    args: list[str] = Field(default_factory=list)
+    env: list[EnvVar] = Field(default_factory=list)
+
+
+class ContainerPort(SpecModel):
+    container_port: int = Field(ge=1, le=65535)
+    name: str | None = None
+    protocol: Literal["TCP", "UDP", "SCTP"] | None = None
+
+
+class CustomContainer(SpecModel):
+    """A model server of your own, run as the predictor's container."""
+
+    image: str
+    command: list[str] = Field(default_factory=list)
+    args: list[str] = Field(default_factory=list)
+    env: list[EnvVar] = Field(default_factory=list)
+    ports: list[ContainerPort] = Field(default_factory=list)
+    storage_uri: str | None = Field(None, description="Model location KServe's storage initializer downloads to /mnt/models.")
+
+
+class Credentials(SpecModel):
+    """References to credentials; values never appear in the spec."""
+
+    service_account_name: str | None = Field(None, description="Service account whose secrets KServe uses to fetch the model.")
+    image_pull_secrets: list[str] = Field(default_factory=list, description="Names of image pull Secrets.")
+
+
+class Predictor(SpecModel):
+    model: ModelRef | None = None
+    container: CustomContainer | None = None
+    resources: Resources | None = None
+    credentials: Credentials | None = None
+    labels: dict[str, str] = Field(default_factory=dict, description="Extra labels on the predictor's pods.")
+    annotations: dict[str, str] = Field(default_factory=dict, description="Extra annotations on the predictor's pods.")
+
+
+class Scaling(SpecModel):
+    min_replicas: int | None = Field(None, description="Fewest replicas; 0 scales to zero (Knative mode).")
+    max_replicas: int | None = Field(None, description="Most replicas; 0 means no upper bound set.")
+    container_concurrency: int | None = Field(None, description="Hard limit of concurrent requests per replica.")
+
+
+class GpuRequest(SpecModel):
+    class_: str = Field(alias="class", description="GPU class from the environment's catalogue.")
+    count: int = Field(1, ge=1, description="GPUs per replica.")
+
+
+class Hardware(SpecModel):
+    gpu: GpuRequest | None = None
+
+
+class ServiceSpecBody(SpecModel):
+    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero) or standard (Deployment).")
+    version: str | None = Field(None, description="Version of the service, as label app.kubernetes.io/version.")
+    part_of: str | None = Field(None, description="Application this service is part of (app.kubernetes.io/part-of).")
+    predictor: Predictor
+    scaling: Scaling = Field(default_factory=Scaling)
+    hardware: Hardware = Field(default_factory=Hardware)
+
+
+class ModelService(SpecModel):
+    api_version: Literal["inferplane.dev/v1alpha1"] = Field(alias="apiVersion")
+    kind: Literal["ModelService"]
+    metadata: Metadata
+    spec: ServiceSpecBody
+
+
+# ---------------------------------------------------------------- environment
+
+VersionString = Annotated[str, StringConstraints(pattern=r"^v?\d+\.\d+(\.\d+)?([-+.][0-9A-Za-z.-]+)?$")]
+
+
+class TargetVersions(SpecModel):
+    kubernetes: VersionString = Field(description="Kubernetes version of the cluster, e.g. 1.33.")
+    kserve: VersionString = Field(description="KServe version, e.g. 0.15.2: picks the deploymentMode spelling.")
+    knative: VersionString | None = None
+    istio: VersionString | None = None
+    cert_manager: VersionString | None = None
+
+
+class GpuClass(SpecModel):
+    resource: str = Field("nvidia.com/gpu", description="Extended resource name, e.g. nvidia.com/gpu or nvidia.com/mig-1g.5gb.")
+    max_per_pod: int | None = Field(None, ge=1, description="Most GPUs of this class one pod may ask for.")
+    node_selector: dict[str, str] = Field(default_factory=dict)
+
+
+class SchemaSources(SpecModel):
+    crds: list[str] = Field(default_factory=list, description="CRD files or folders, relative to the environment file.")
+    schema_locations: list[str] = Field(default_factory=list, description="kubeconform-style schema location templates.")
+
+
+class EnvironmentSpec(SpecModel):
+    versions: TargetVersions
+    namespace: str = Field(description="Namespace the services are deployed to.")
+    domain: str | None = Field(None, description="DNS domain under which services are exposed.")
+    part_of: str | None = Field(None, description="Default app.kubernetes.io/part-of label.")
+    defaults: dict = Field(default_factory=dict, description="A partial service spec merged under every service.")
+    gpu_classes: dict[str, GpuClass] = Field(default_factory=dict)
+    validation: SchemaSources = Field(default_factory=SchemaSources)
+
+
+class Environment(SpecModel):
+    api_version: Literal["inferplane.dev/v1alpha1"] = Field(alias="apiVersion")
+    kind: Literal["Environment"]
+    metadata: Metadata
+    spec: EnvironmentSpec
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """'v0.15.2' -> (0, 15, 2); missing parts are 0; pre-release suffixes are ignored."""
+    numbers = re.findall(r"\d+", text.lstrip("v").split("-")[0])
+    parts = [int(n) for n in numbers[:3]] + [0, 0, 0]
+    return parts[0], parts[1], parts[2]
+
+
+KIND_MODELS: dict[str, type[SpecModel]] = {"ModelService": ModelService, "Environment": Environment}

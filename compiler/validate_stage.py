@@ -1,0 +1,93 @@
+"""Validate stage of compile: rendered manifests against upstream schemas before anything is written.
+
+Fail closed: a manifest the API server would reject or silently prune is an error that names the
+service-spec field which produced it. The schema machinery lives in `compiler.validate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .bundle import Manifest
+from .errors import Diagnostic, Location
+from .load import display_path
+from .spec.models import Environment
+from .validate import SchemaRegistry, ValidationInput, validate_objects
+
+if TYPE_CHECKING:
+    from .pipeline import CompileOptions
+
+
+class SchemaRegistryCache:
+    """One registry per set of schema sources: environments that share them share the cache."""
+
+    def __init__(self) -> None:
+        self._registries: dict[tuple, SchemaRegistry] = {}
+
+    def get(self, kubernetes_version: str, crd_paths: tuple[Path, ...], schema_locations: tuple[str, ...]) -> SchemaRegistry:
+        key = (kubernetes_version, crd_paths, schema_locations)
+        if key not in self._registries:
+            self._registries[key] = SchemaRegistry(
+                kubernetes_version=kubernetes_version,
+                crd_paths=list(crd_paths),
+                schema_locations=list(schema_locations),
+            )
+        return self._registries[key]
+
+
+def schema_sources(env: Environment, env_dir: Path, options: "CompileOptions") -> tuple[tuple[Path, ...], list[Diagnostic]]:
+    """CRD paths of the environment (relative to its file) and of --crd; missing ones are noticed."""
+    paths: list[Path] = []
+    notices: list[Diagnostic] = []
+    for index, entry in enumerate(env.spec.validation.crds):
+        path = (env_dir / entry).resolve()
+        if path.exists():
+            paths.append(path)
+        else:
+            notices.append(
+                Diagnostic(
+                    "VAL-SOURCE",
+                    f"CRD source {entry!r} does not exist",
+                    "custom resources of kinds it would define are not validated; fix the path or pass --crd",
+                    Location(f"{display_path(env_dir / (env.metadata.name + '.yaml'))}"),
+                    "warning",
+                    ("spec", "validation", "crds", index),
+                    env.metadata.name,
+                )
+            )
+    paths.extend(path.resolve() for path in options.crd_paths)
+    return tuple(dict.fromkeys(paths)), notices
+
+
+def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Path, options: "CompileOptions", cache: SchemaRegistryCache) -> list[Diagnostic]:
+    env_name = env.metadata.name
+    crd_paths, diagnostics = schema_sources(env, env_dir, options)
+    registry = cache.get(env.spec.versions.kubernetes, crd_paths, tuple(env.spec.validation.schema_locations))
+    inputs = [ValidationInput(body=m.body, file=f"rendered/{env_name}/{m.file_name}", document=0) for m in manifests]
+    report = validate_objects(inputs, registry, ignore_missing_schemas=True)
+    by_file = {f"rendered/{env_name}/{m.file_name}": m for m in manifests}
+    for issue in report.issues:
+        manifest = by_file[issue.file]
+        location = manifest.origin_of(issue.pointer) or Location(issue.file)
+        diagnostics.append(
+            Diagnostic(
+                "VAL-CEL" if issue.keyword == "x-kubernetes-validations" else "VAL-SCHEMA",
+                f"{manifest.display_name}: {issue.pointer or '/'}: {issue.message}",
+                "the API server would reject this object; fix the spec field that produced it (or the overlay patch)",
+                location,
+                environment=env_name,
+            )
+        )
+    for api_version, kind in report.missing_schemas:
+        diagnostics.append(
+            Diagnostic(
+                "VAL-NO-SCHEMA",
+                f"no schema for {kind} ({api_version}): not validated",
+                "name its CRD in the environment's validation.crds or pass --crd PATH",
+                None,
+                "error" if options.strict else "warning",
+                environment=env_name,
+            )
+        )
+    return diagnostics

@@ -1,0 +1,21 @@
+from compiler.write import compare, existing_files, write_tree
+
+
+def test_write_tree_replaces_folder_exactly(tmp_path):
+    folder = tmp_path / "rendered" / "prod"
+    write_tree(folder, {"a.yaml": b"1", "ns/b.yaml": b"2"})
+    write_tree(folder, {"ns/b.yaml": b"3"})
+    assert existing_files(folder) == {"ns/b.yaml": b"3"}
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["prod"]  # no staging or .old left behind
+
+
+def test_compare_names_changed_missing_and_extra(tmp_path):
+    write_tree(tmp_path / "t", {"same": b"x", "changed": b"old", "extra": b"e"})
+    staleness = compare(tmp_path / "t", {"same": b"x", "changed": b"new", "missing": b"m"})
+    assert (staleness.changed, staleness.missing, staleness.extra) == (("changed",), ("missing",), ("extra",))
+    assert staleness.stale
+
+
+def test_compare_up_to_date(tmp_path):
+    write_tree(tmp_path / "t", {"a": b"1"})
+    assert not compare(tmp_path / "t", {"a": b"1"}).stale
