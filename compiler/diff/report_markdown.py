@@ -1,0 +1,98 @@
+"""Markdown for a pull-request comment: the summary first, then one collapsed line diff per changed resource.
+
+GitHub rejects comments over 65,536 characters ("Body is too long", argocd-diff-preview#42), so
+the output stays under `max_chars` (65,000 by default): resources that do not fit are left out
+whole, counted in a closing note. The summary is never dropped for a resource block.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from .line_diff import line_diff, side_prefixes
+from .result import DiffResult, EnvironmentDiff, ResourceChange
+
+GITHUB_COMMENT_LIMIT = 65_536
+DEFAULT_MAX_CHARS = 65_000
+_STATUS_MARK = {"added": "➕", "removed": "➖", "changed": "✏️", "renamed": "🔀"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|#])")
+
+
+def render_markdown(result: DiffResult, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    head = _header(result)
+    if not result.changed:
+        return head + "No changes.\n"
+    note_room = 200  # the closing note and its blank lines
+    text = head
+    summary_lines = _summary(result)
+    for index, line in enumerate(summary_lines):
+        if len(text) + len(line) + 1 > max_chars - note_room:
+            text += f"\n… {len(summary_lines) - index} more summary lines not shown\n"
+            break
+        text += line + "\n"
+    blocks = [_block(result, environment, change) for environment in result.environments for change in environment.changes]
+    shown = 0
+    for block in blocks:
+        if len(text) + len(block) > max_chars - note_room:
+            break
+        text += block
+        shown += 1
+    if shown < len(blocks):
+        text += f"\n… {len(blocks) - shown} more resources not shown; run `inferplane diff` locally\n"
+    return text
+
+
+def _header(result: DiffResult) -> str:
+    what = "environment drift" if result.kind == "environments" else "rendered diff"
+    lines = [f"### Inferplane {what}: `{_code(result.base)}` → `{_code(result.head)}`", ""]
+    lines += [f"> {_text(note)}" for note in result.notes]
+    return "\n".join(lines) + ("\n\n" if result.notes else "\n")
+
+
+def _summary(result: DiffResult) -> list[str]:
+    lines: list[str] = []
+    for environment in result.environments:
+        if not environment.changed:
+            continue
+        lines += [f"#### {_text(environment.name)}: {_counts(environment)}", ""]
+        service = None
+        for item in environment.summary:
+            if item.service != service:
+                service = item.service
+                lines.append(f"- **{_text(service)}**")
+            lines.append(f"  - {_text(item.text)}")
+        lines.append("")
+    return lines
+
+
+def _counts(environment: EnvironmentDiff) -> str:
+    parts = [f"{count} {status}" for status, count in environment.counts().items() if count]
+    return ", ".join(parts) or "image list changed"
+
+
+def _block(result: DiffResult, environment: EnvironmentDiff, change: ResourceChange) -> str:
+    old_prefix, new_prefix = side_prefixes(result, environment)
+    body = "\n".join(line_diff(change, old_prefix, new_prefix))
+    fence = "`" * max(3, _longest_backtick_run(body) + 1)
+    title = f"{_STATUS_MARK[change.status]} {environment.name} · {change.status} · {change.display}"
+    if change.fields:
+        title += f" ({len(change.fields)} field{'s' if len(change.fields) != 1 else ''})"
+    return (
+        f"<details><summary>{html.escape(title)}</summary>\n\n"
+        f"{fence}diff\n{body}\n{fence}\n\n"
+        "</details>\n"
+    )
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def _text(text: str) -> str:
+    """Names and values shown as text, not markup: `*.example.com` must not start emphasis."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'")

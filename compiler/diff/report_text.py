@@ -1,0 +1,97 @@
+"""Terminal output: per environment, the summary, then each changed resource with its changed fields.
+
+ANSI colours only when `color=True`; the CLI decides (a tty, `--color`), this module never looks.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .line_diff import line_diff, side_prefixes
+from .result import DiffResult, EnvironmentDiff, FieldChange, ResourceChange
+
+_STYLES = {"added": "32", "removed": "31", "changed": "33", "renamed": "36", "title": "1", "dim": "2"}
+_MARKS = {"added": "+", "removed": "-", "changed": "~", "renamed": "→"}
+_FIELD_MARKS = {"add": "+", "remove": "-", "replace": "~", "reorder": "↕"}
+_FIELD_STYLES = {"add": "added", "remove": "removed", "replace": "changed", "reorder": "changed"}
+MAX_VALUE_CHARS = 160  # a whole added container on one line is unreadable; the YAML diff has it all
+
+
+def render_text(result: DiffResult, color: bool = False, line_diffs: bool = False) -> str:
+    """Plain text; `line_diffs=True` adds each resource's unified YAML diff under its fields."""
+    paint = _painter(color)
+    lines = [paint("title", f"inferplane diff: {result.base} → {result.head}")]
+    lines += [paint("dim", f"note: {note}") for note in result.notes]
+    if not result.changed:
+        lines.append("no changes")
+        return "\n".join(lines) + "\n"
+    for environment in result.environments:
+        if environment.changed:
+            lines.append("")
+            lines += _environment(result, environment, paint, line_diffs)
+    return "\n".join(lines) + "\n"
+
+
+def _environment(result: DiffResult, environment: EnvironmentDiff, paint, line_diffs: bool) -> list[str]:
+    counts = ", ".join(f"{count} {status}" for status, count in environment.counts().items() if count)
+    lines = [paint("title", f"== {environment.name}: {counts or 'images changed'} ==")]
+    service = None
+    for item in environment.summary:
+        if item.topic == "resources":
+            continue  # the resource list below says it already
+        if item.service != service:
+            service = item.service
+            lines.append(f"  {service}")
+        lines.append(f"    • {item.text}")
+    old_prefix, new_prefix = side_prefixes(result, environment)
+    for change in environment.changes:
+        lines += _change(change, paint)
+        if line_diffs:
+            lines += ["      " + _paint_diff_line(line, paint) for line in line_diff(change, old_prefix, new_prefix)]
+    return lines
+
+
+def _change(change: ResourceChange, paint) -> list[str]:
+    heading = f"  {_MARKS[change.status]} {change.display}"
+    if change.status == "renamed" and change.similarity is not None:
+        heading += f" (renamed, {round(change.similarity * 100)}% similar)"
+    lines = [paint(change.status, heading) + paint("dim", f"  {change.path}")]
+    lines += ["      " + _field(field, paint) for field in change.fields]
+    return lines
+
+
+def _field(field: FieldChange, paint) -> str:
+    mark = paint(_FIELD_STYLES[field.op], _FIELD_MARKS[field.op])
+    if field.op == "add":
+        return f"{mark} {field.path}: {value_text(field.new)}"
+    if field.op == "remove":
+        return f"{mark} {field.path}: {value_text(field.old)}"
+    if field.op == "reorder":
+        return f"{mark} {field.path} order: {value_text(field.old)} → {value_text(field.new)}"
+    return f"{mark} {field.path}: {value_text(field.old)} → {value_text(field.new)}"
+
+
+def value_text(value: Any) -> str:
+    plain = isinstance(value, str) and value and value.strip() == value and "\n" not in value
+    text = value if plain else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def _paint_diff_line(line: str, paint) -> str:
+    if line.startswith(("+++", "---")):
+        return paint("title", line)
+    if line.startswith("+"):
+        return paint("added", line)
+    if line.startswith("-"):
+        return paint("removed", line)
+    if line.startswith("@@"):
+        return paint("renamed", line)
+    return line
+
+
+def _painter(color: bool):
+    def paint(style: str, text: str) -> str:
+        return f"\033[{_STYLES[style]}m{text}\033[0m" if color else text
+
+    return paint

@@ -1,0 +1,170 @@
+"""The diff's results, as plain data. Reporters format them; the CLI picks the exit code from `changed`.
+
+Values inside results are already safe to show: Secret `data`/`stringData` values are replaced
+by redaction markers before a result is built (see `redact.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .model import Identity, Resource
+
+FieldOp = Literal["add", "remove", "replace", "reorder"]
+ResourceStatus = Literal["added", "removed", "changed", "renamed"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One changed field.
+
+    `pointer` is an RFC 6901 JSON pointer into the new document (into the old one for `remove`);
+    `path` is the same place for people, with named list items shown by name: `containers[main].image`.
+    `old`/`new` are None when the field is absent on that side. `reorder` means a list whose
+    order matters (Istio routes are tried in order) kept its items but changed their order;
+    old and new are then the item names in order.
+    """
+
+    op: FieldOp
+    pointer: str
+    path: str
+    old: Any = None
+    new: Any = None
+
+    def to_dict(self) -> dict:
+        return {"op": self.op, "pointer": self.pointer, "path": self.path, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """One resource that differs between the two sides. `old` is None when added, `new` when removed.
+
+    `old_text`/`new_text` are the redacted, noise-aligned YAML of each side ('' when absent),
+    from which reporters make line diffs.
+    """
+
+    status: ResourceStatus
+    old: Resource | None
+    new: Resource | None
+    fields: tuple[FieldChange, ...] = ()
+    similarity: float | None = None  # renames only: how alike the two bodies are, 0..1
+    old_text: str = ""
+    new_text: str = ""
+
+    @property
+    def identity(self) -> Identity:
+        resource = self.new or self.old
+        assert resource is not None
+        return resource.identity
+
+    @property
+    def service(self) -> str:
+        resource = self.new or self.old
+        assert resource is not None
+        return resource.service
+
+    @property
+    def display(self) -> str:
+        if self.status == "renamed" and self.old and self.new:
+            return f"{self.old.identity.display} → {self.new.identity.display}"
+        return self.identity.display
+
+    @property
+    def path(self) -> str:
+        resource = self.new or self.old
+        assert resource is not None
+        return resource.path
+
+    def to_dict(self) -> dict:
+        data: dict[str, Any] = {
+            "status": self.status,
+            "identity": self.identity.key(),
+            "kind": self.identity.kind,
+            "namespace": self.identity.namespace,
+            "name": self.identity.name,
+            "service": self.service,
+            "path": self.path,
+            "fields": [change.to_dict() for change in self.fields],
+        }
+        if self.status == "renamed" and self.old:
+            data["oldIdentity"] = self.old.identity.key()
+            data["oldPath"] = self.old.path
+            data["similarity"] = round(self.similarity or 0.0, 3)
+        return data
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """One change in reviewers' words, e.g. topic "traffic", text "sklearn-iris: canary weight 10% → 25%"."""
+
+    environment: str
+    service: str
+    topic: str
+    text: str
+    old: Any = None
+    new: Any = None
+    resource: str = ""  # the resource the item was read from, as `Kind namespace/name`
+
+    def to_dict(self) -> dict:
+        return {
+            "environment": self.environment,
+            "service": self.service,
+            "topic": self.topic,
+            "text": self.text,
+            "old": self.old,
+            "new": self.new,
+            "resource": self.resource,
+        }
+
+
+@dataclass(frozen=True)
+class EnvironmentDiff:
+    """Everything that differs in one environment (or, for drift, between two environments)."""
+
+    name: str
+    changes: tuple[ResourceChange, ...] = ()
+    summary: tuple[SummaryItem, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes or self.summary)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"added": 0, "removed": 0, "changed": 0, "renamed": 0}
+        for change in self.changes:
+            counts[change.status] += 1
+        return counts
+
+    def to_dict(self) -> dict:
+        return {
+            "environment": self.name,
+            "counts": self.counts(),
+            "summary": [item.to_dict() for item in self.summary],
+            "resources": [change.to_dict() for change in self.changes],
+        }
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """The whole diff. `base`/`head` label the two sides (a ref, a folder, or an environment for drift)."""
+
+    base: str
+    head: str
+    environments: tuple[EnvironmentDiff, ...] = ()
+    kind: Literal["revisions", "environments"] = "revisions"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return any(environment.changed for environment in self.environments)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "base": self.base,
+            "head": self.head,
+            "changed": self.changed,
+            "notes": list(self.notes),
+            "environments": [environment.to_dict() for environment in self.environments],
+        }
