@@ -1,7 +1,7 @@
 """Diff cases as folders: tests/diff/cases/<case>/{base,head}/<env>/... and expect.yaml.
 
 Adding a case means adding a folder. expect.yaml may hold:
-  changes:        the exact list of changed resources ({environment, status, resource[, old_resource]})
+  changes:        the exact list of changed resources (required) ({environment, status, resource[, old_resource]})
   summary:        items that must be in the summary (every key given must match); [] means none at all
   fields:         field changes that must be among a resource's fields
   fields_exactly: the complete field changes of the resources it names
@@ -29,16 +29,10 @@ def run_case(name: str):
     return expect, result
 
 
-def resource_changes(result):
-    return {(env.name, change.display if change.status != "renamed" else change.identity.display): change
-            for env in result.environments for change in env.changes}
-
-
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_changes(name):
     expect, result = run_case(name)
-    if "changes" not in expect:
-        pytest.skip("no `changes` in expect.yaml")
+    assert "changes" in expect, "every case lists its changed resources"
     actual = sorted(
         (env.name, change.status, change.identity.display, change.old.identity.display if change.status == "renamed" else None)
         for env in result.environments

@@ -23,6 +23,7 @@ ECI_SPECS_ANNOTATION = "k8s.aliyun.com/eci-use-specs"
 KNATIVE_MIN_SCALE = "autoscaling.knative.dev/min-scale"
 KNATIVE_MAX_SCALE = "autoscaling.knative.dev/max-scale"
 KSERVE_COMPONENTS = ("predictor", "transformer", "explainer")
+KSERVE_DEPLOYMENT_MODE = "serving.kserve.io/deploymentMode"
 
 
 def facts_of(body: dict | None) -> Facts:
@@ -42,6 +43,9 @@ def facts_of(body: dict | None) -> Facts:
 
 def read_inference_service(body: dict, facts: Facts) -> None:
     spec = _spec(body)
+    # Serverless (Knative) versus RawDeployment/Standard changes who scales and routes the service.
+    annotations = (body.get("metadata") or {}).get("annotations") or {}
+    put(facts, "model", "deployment mode", annotations.get(KSERVE_DEPLOYMENT_MODE))
     for component in KSERVE_COMPONENTS:
         part = spec.get(component)
         if not isinstance(part, dict):

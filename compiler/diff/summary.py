@@ -72,8 +72,9 @@ def resource_label(change: ResourceChange) -> str:
 
 
 def _resource_item(environment: str, change: ResourceChange, resource: str) -> SummaryItem:
-    old_name = change.old.identity.display if change.old else None
-    new_name = change.new.identity.display if change.new else None
+    # old/new say which object went or came; a plain change keeps its name, so both stay None.
+    old_name = change.old.identity.display if change.old and change.status != "changed" else None
+    new_name = change.new.identity.display if change.new and change.status != "changed" else None
     if change.status == "renamed":
         text = f"renamed {old_name} → {change.identity.name}"
     elif change.status == "changed":
