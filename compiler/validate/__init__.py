@@ -1,0 +1,28 @@
+"""Offline validation of Kubernetes manifests, as strict as the API server.
+
+Schemas come from CRD files, kubeconform-style schema locations and the built-in kinds bundled by
+kubernetes-validate (in that order); see `registry.py`. Results are data (`model.py`); `report.py`
+formats them; the CLI decides exit codes.
+"""
+
+from .crdsource import SchemaSourceError
+from .extensions import SchemaExtension
+from .locations import PullReport, pull_schemas
+from .model import Issue, ResourceResult, SkippedRule, ValidationInput, ValidationReport
+from .registry import SchemaRegistry
+from .runner import validate_objects, validate_paths
+
+__all__ = [
+    "Issue",
+    "PullReport",
+    "ResourceResult",
+    "SchemaExtension",
+    "SchemaRegistry",
+    "SchemaSourceError",
+    "SkippedRule",
+    "ValidationInput",
+    "ValidationReport",
+    "pull_schemas",
+    "validate_objects",
+    "validate_paths",
+]
