@@ -334,3 +334,21 @@ def test_resource_root_exposes_only_name_and_generate_name_of_metadata() -> None
 ])
 def test_field_path_parsing(field_path: str, segments: tuple[str, ...]) -> None:
     assert parse_field_path(field_path) == segments
+
+
+def test_deeply_nested_schemaless_data_is_skipped_not_crashed() -> None:
+    deep: dict[str, Any] = {}
+    for _ in range(5000):
+        deep = {"x": deep}
+    schema = {"type": "object", "properties": {"spec": {
+        "type": "object", "x-kubernetes-preserve-unknown-fields": True,
+        "x-kubernetes-validations": [{"rule": "has(self.x)"}]}}}
+    violations, skips = CelValidator.from_schema(schema).validate({"spec": deep})
+    assert violations == [] and "nests too deeply" in skips[0].reason
+
+
+def test_validation_is_deterministic() -> None:
+    manifest = yaml.safe_load((CORPUS / "invalid" / "widget.yaml").read_text(encoding="utf-8"))
+    validator = _validator(manifest["apiVersion"], manifest["kind"])
+    first = validator.validate(manifest)
+    assert all(validator.validate(manifest) == first for _ in range(3))

@@ -242,9 +242,14 @@ def _visit(node: _Node, value: Any, pointer: str, budget: StepBudget, findings: 
     if value is None:
         return  # the apiserver only validates non-null values
     if node.rules:
-        self_value = to_cel(value, node.schema, node.resource_root)
-        for rule in node.rules:
-            _check(rule, self_value, pointer, budget, findings)
+        try:
+            self_value = to_cel(value, node.schema, node.resource_root)
+        except RecursionError:  # schema-less (preserve-unknown-fields) data nested without end
+            findings.skips.extend(CelSkip(pointer, rule.rule, "value nests too deeply to convert to CEL")
+                                  for rule in node.rules)
+        else:
+            for rule in node.rules:
+                _check(rule, self_value, pointer, budget, findings)
     for branch in node.all_of:
         _visit(branch, value, pointer, budget, findings)
     if isinstance(value, list) and node.items is not None:
