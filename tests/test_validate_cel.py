@@ -7,7 +7,8 @@ tests/validation/cel/crds. Leading comment lines state what must come out:
     # expect: <JSON pointer>: <message substring>        (a violation)
     # expect-skip: <JSON pointer>: <reason substring>    (a rule reported as skipped)
 
-Violations and skips must match these lines exactly (nothing missing, nothing extra).
+Violations and skips must match these lines exactly (nothing missing, nothing extra);
+an empty pointer (``# expect: : message``) is the resource root, as in tests/validation/.
 """
 
 from __future__ import annotations
