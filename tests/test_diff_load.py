@@ -8,6 +8,7 @@ import pytest
 
 from compiler.bundle import Manifest
 from compiler.diff import load_tree_from_folder, tree_from_rendered
+from compiler.diff.fast_yaml import load_documents
 from compiler.diff.model import Identity
 from compiler.errors import InputError
 
@@ -72,3 +73,27 @@ def test_renderer_output_may_be_manifests_or_bodies_by_path():
     from_manifests = tree_from_rendered({"prod": [Manifest(body, service="iris")]})
     from_paths = tree_from_rendered({"prod": {"ml/configmap-settings.yaml": body}})
     assert from_manifests["prod"][SETTINGS].path == from_paths["prod"][SETTINGS].path == "ml/configmap-settings.yaml"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("v: on", "on"),  # YAML 1.1 would read true: ruamel, which writes the tree, reads 1.2
+        ("v: yes", "yes"),
+        ("v: 010", 10),
+        ("v: 0o10", 8),
+        ("v: '8080'", "8080"),
+        ("v: 1.5", 1.5),
+        ("v: true", True),
+        ("v: ~", None),
+        ("v: 2024-01-01", "2024-01-01"),
+    ],
+)
+def test_fast_loading_reads_scalars_as_yaml_1_2(text, value):
+    [document], diagnostics = load_documents(text + "\n", "f.yaml")
+    assert diagnostics == [] and document == {"v": value} and type(document["v"]) is type(value)
+
+
+def test_fast_loading_gives_keys_as_text_like_the_compiler_loader():
+    [document], _ = load_documents("portLevelMtls:\n  8080:\n    mode: STRICT\n", "f.yaml")
+    assert document == {"portLevelMtls": {"8080": {"mode": "STRICT"}}}

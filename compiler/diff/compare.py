@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any
 
-from ..yaml_io import dump
-from .fields import align, diff_values
+from .fields import diff_values
 from .match import RENAME_THRESHOLD, pair_resources, rename_scope
 from .model import Resource, Tree
 from .normalize import prune
@@ -66,6 +65,8 @@ def diff_resource_sets(
     pairing = pair_resources(old, new, rename_threshold, scope)
     changes: list[ResourceChange] = []
     for old_resource, new_resource in pairing.matched:
+        if old_resource.body == new_resource.body:
+            continue  # the common case in a pull request, and cheap to rule out
         change = compare_pair("changed", old_resource, new_resource)
         if change.fields:
             changes.append(change)
@@ -91,15 +92,11 @@ def compare_pair(status: ResourceStatus, old: Resource, new: Resource, similarit
         new=Resource(new.identity, new_pruned, new.path),
         fields=tuple(diff_values(old_pruned, new_pruned)),
         similarity=similarity,
-        old_text=dump(old_pruned),
-        new_text=dump(align(old_pruned, new_pruned)),
     )
 
 
 def one_sided(status: ResourceStatus, resource: Resource) -> ResourceChange:
-    body = prune(redact(resource.body))
-    safe = Resource(resource.identity, body, resource.path)
-    text = dump(body)
+    safe = Resource(resource.identity, prune(redact(resource.body)), resource.path)
     if status == "added":
-        return ResourceChange(status, None, safe, new_text=text)
-    return ResourceChange(status, safe, None, old_text=text)
+        return ResourceChange(status, None, safe)
+    return ResourceChange(status, safe, None)

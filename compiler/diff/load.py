@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, InputError, Location, has_errors
-from ..yaml_io import parse_documents
+from .fast_yaml import load_documents
 from .model import EnvironmentResources, Identity, Resource, Tree
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -76,13 +76,13 @@ def tree_from_texts(
             if name in KUSTOMIZATION_FILES and "/" not in rel_path:
                 continue
             shown = f"{(prefixes or {}).get(environment, environment)}/{rel_path}"
-            documents, diagnostics = parse_documents(texts[environment][rel_path], shown)
+            documents, diagnostics = load_documents(texts[environment][rel_path], shown)
             problems.extend(diagnostics)
             if rel_path == IMAGES_FILE:
-                tree.images[environment] = documents[0].data if documents else None
+                tree.images[environment] = documents[0] if documents else None
                 continue
             for document in documents:
-                _add(resources, document.data, rel_path, shown, environment, tree.diagnostics, problems)
+                _add(resources, document, rel_path, shown, environment, tree.diagnostics, problems)
         tree.environments[environment] = resources
     if has_errors(problems):
         raise InputError(problems)

@@ -31,15 +31,16 @@ def render_markdown(result: DiffResult, max_chars: int = DEFAULT_MAX_CHARS) -> s
             text += f"\n… {len(summary_lines) - index} more summary lines not shown\n"
             break
         text += line + "\n"
-    blocks = [_block(result, environment, change) for environment in result.environments for change in environment.changes]
+    changes = [(environment, change) for environment in result.environments for change in environment.changes]
     shown = 0
-    for block in blocks:
+    for environment, change in changes:
+        block = _block(result, environment, change)  # built one at a time: the rest may never be needed
         if len(text) + len(block) > max_chars - note_room:
             break
         text += block
         shown += 1
-    if shown < len(blocks):
-        text += f"\n… {len(blocks) - shown} more resources not shown; run `inferplane diff` locally\n"
+    if shown < len(changes):
+        text += f"\n… {len(changes) - shown} more resources not shown; run `inferplane diff` locally\n"
     return text
 
 

@@ -40,8 +40,8 @@ class FieldChange:
 class ResourceChange:
     """One resource that differs between the two sides. `old` is None when added, `new` when removed.
 
-    `old_text`/`new_text` are the redacted, noise-aligned YAML of each side ('' when absent),
-    from which reporters make line diffs.
+    Both sides hold redacted, pruned bodies; `line_diff.line_diff` turns them into YAML lines
+    only for the resources a reporter shows (dumping YAML is the slowest step of a diff).
     """
 
     status: ResourceStatus
@@ -49,8 +49,6 @@ class ResourceChange:
     new: Resource | None
     fields: tuple[FieldChange, ...] = ()
     similarity: float | None = None  # renames only: how alike the two bodies are, 0..1
-    old_text: str = ""
-    new_text: str = ""
 
     @property
     def identity(self) -> Identity:
