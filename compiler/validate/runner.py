@@ -24,6 +24,10 @@ from .registry import SchemaRegistry
 SKIPPED_FILE_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
 # Below this many files one process is faster than starting workers (measured: ~40 ms to fork two).
 PARALLEL_MIN_FILES = 600
+# Files the parent validates itself before forking: it compiles the schemas of the kinds they hold
+# once (KServe's InferenceService takes ~1 s cold), and every worker inherits them instead of
+# compiling its own copy; the registry also stays warm for the next call.
+WARM_UP_FILES = 24
 
 
 @dataclass(frozen=True)
@@ -155,13 +159,15 @@ def validate_paths(
         return ValidationReport.build(*_check_files(files, registry, options))
     from concurrent.futures import ProcessPoolExecutor
 
+    # Spread over the whole (sorted) list: folders often group files by kind.
+    step = max(1, len(files) // WARM_UP_FILES)
+    warm_up = files[::step]
+    issues, skipped, missing, resources = (list(part) for part in _check_files(warm_up, registry, options))
+    chosen = set(warm_up)
+    rest = [path for path in files if path not in chosen]
     # Several chunks per worker, so one slow chunk does not leave a core idle at the end.
-    size = max(1, -(-len(files) // (workers * 4)))
-    chunks = [files[start : start + size] for start in range(0, len(files), size)]
-    issues: list = []
-    skipped: list = []
-    missing: list = []
-    resources: list = []
+    size = max(1, -(-len(rest) // (workers * 4)))
+    chunks = [rest[start : start + size] for start in range(0, len(rest), size)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(registry, options)) as pool:
         for part_issues, part_skipped, part_missing, part_resources in pool.map(_check_chunk, chunks):
             issues += part_issues
