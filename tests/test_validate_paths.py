@@ -110,3 +110,22 @@ def test_report_order_is_stable(tmp_path: Path, registry):
     second = validate_paths([tmp_path / "a.yaml", tmp_path / "b.yaml"], registry)
     assert first == second
     assert [Path(i.file).name for i in first.issues] == ["a.yaml", "b.yaml"]
+
+
+def test_resource_kinds_lists_what_pull_must_fetch(tmp_path: Path):
+    from compiler.validate import resource_kinds
+
+    write(tmp_path, "a.yaml", CONFIGMAP.format(name="a") + "---\napiVersion: example.com/v1\nkind: Gadget\n---\n- not: an object\n")
+    write(tmp_path, "kustomization.yaml", "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n")
+    assert resource_kinds([tmp_path]) == {("v1", "ConfigMap"), ("example.com/v1", "Gadget")}
+
+
+def test_objects_that_are_not_json_data_are_reported(registry):
+    import datetime
+
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"when": datetime.date(2024, 1, 1)}}
+    report = validate_objects([ValidationInput(body, "r.yaml")], registry)
+    if registry.engine == "jsonschema-rs":
+        assert [(i.keyword, i.message.startswith("not JSON data")) for i in report.issues] == [("type", True)]
+    else:
+        assert [i.pointer for i in report.issues] == ["/data/when"]

@@ -10,7 +10,7 @@ from .extensions import SchemaExtension
 from .locations import PullReport, pull_schemas
 from .model import Issue, ResourceResult, SkippedRule, ValidationInput, ValidationReport
 from .registry import SchemaRegistry
-from .runner import validate_objects, validate_paths
+from .runner import resource_kinds, validate_objects, validate_paths
 
 __all__ = [
     "Issue",
@@ -23,6 +23,7 @@ __all__ = [
     "ValidationInput",
     "ValidationReport",
     "pull_schemas",
+    "resource_kinds",
     "validate_objects",
     "validate_paths",
 ]

@@ -50,7 +50,11 @@ def check_object(body: Any, registry: SchemaRegistry, *, ignore_missing_schemas:
             return Outcome(identity, "skipped", missing=missing)
         return Outcome(identity, "error", [Finding("", "missing-schema", registry.missing_reason(*missing))], missing=missing)
     findings: list[Finding] = []
-    if not kind_schema.compiled.is_valid(body):
+    try:
+        valid = kind_schema.compiled.is_valid(body)
+    except ValueError as error:  # e.g. a date or a set in an object built in memory: not JSON
+        return Outcome(identity, "error", [Finding("", "type", f"not JSON data: {error}")])
+    if not valid:
         findings.extend(describe(kind_schema.compiled.violations(body)))
     findings.extend(kind_schema.list_types.check(body))
     skipped: list[tuple[str, str, str]] = []

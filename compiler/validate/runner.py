@@ -96,6 +96,22 @@ def manifest_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def resource_kinds(paths: Iterable[Path]) -> set[tuple[str, str]]:
+    """Every (apiVersion, kind) in the given files and folders: what `schemas pull` must fetch."""
+    found = set()
+    for path in manifest_files(paths):
+        try:
+            content = path.read_bytes()
+        except OSError:
+            continue
+        for item in iter_documents(content):
+            if isinstance(item, Document) and isinstance(item.data, dict):
+                api_version, kind = item.data.get("apiVersion"), item.data.get("kind")
+                if isinstance(api_version, str) and isinstance(kind, str) and api_version and kind:
+                    found.add((api_version, kind))
+    return found
+
+
 def _check_file(path: Path, registry: SchemaRegistry, options: Options, collector: _Collector) -> None:
     file = str(path)
     try:
@@ -108,8 +124,7 @@ def _check_file(path: Path, registry: SchemaRegistry, options: Options, collecto
             collector.add_problem(file, item)
             continue
         outcome = check_object(item.data, registry, ignore_missing_schemas=options.ignore_missing_schemas, cel=options.cel)
-        document: Document = item
-        collector.add(file, item.index, outcome, document.line_of)
+        collector.add(file, item.index, outcome, item.line_of)
 
 
 def _check_files(paths: Sequence[Path], registry: SchemaRegistry, options: Options) -> tuple:
