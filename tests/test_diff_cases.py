@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from compiler.diff import diff_trees, load_tree_from_folder, render_json, render_markdown, render_text
+from compiler.diff import (
+    diff_trees,
+    load_tree_from_folder,
+    render_json,
+    render_markdown,
+    render_text,
+)
 
 CASES = Path(__file__).parent / "diff" / "cases"
 CASE_NAMES = sorted(path.name for path in CASES.iterdir() if (path / "expect.yaml").is_file())

@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from compiler.diff import default_base_ref, diff_trees, load_tree_at_ref, load_tree_from_folder
+from compiler.diff import (
+    default_base_ref,
+    diff_trees,
+    load_tree_at_ref,
+    load_tree_from_folder,
+)
 from compiler.diff.model import Identity
 from compiler.errors import UsageError
 
@@ -72,6 +77,7 @@ def test_default_base_is_the_merge_base_with_main(repo):
     main_sha = git(repo, "rev-parse", "main").strip()
     assert default_base_ref(repo) == main_sha
     base = load_tree_at_ref(repo, None)
+    assert base.label == f"merge base ({main_sha[:12]})"
     head = load_tree_from_folder(repo / "rendered")
     [environment] = diff_trees(base, head).environments
     [item] = [i for i in environment.summary if i.topic == "traffic"]

@@ -22,7 +22,13 @@ from .model import Identity, Resource, Tree
 from .report_json import render_json
 from .report_markdown import render_markdown
 from .report_text import render_text
-from .result import DiffResult, EnvironmentDiff, FieldChange, ResourceChange, SummaryItem
+from .result import (
+    DiffResult,
+    EnvironmentDiff,
+    FieldChange,
+    ResourceChange,
+    SummaryItem,
+)
 
 __all__ = [
     "DiffResult",

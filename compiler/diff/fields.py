@@ -29,11 +29,11 @@ class _Where:
     new_path: Path = ()
     label: str = ""
 
-    def key(self, key: str) -> "_Where":
+    def key(self, key: str) -> _Where:
         shown = f".{key}" if _PLAIN_KEY.match(key) else f"[{json.dumps(key)}]"
         return _Where(self.old_path + (key,), self.new_path + (key,), (self.label + shown).lstrip("."))
 
-    def item(self, old_index: int | None, new_index: int | None, shown: str) -> "_Where":
+    def item(self, old_index: int | None, new_index: int | None, shown: str) -> _Where:
         return _Where(
             self.old_path + ((old_index,) if old_index is not None else ()),
             self.new_path + ((new_index,) if new_index is not None else ()),
@@ -64,9 +64,7 @@ def _walk(old: Any, new: Any, at: _Where, out: list[FieldChange]) -> None:
             _walk_named(old, new, old_named, new_named, at, out)
         else:
             _walk_sequence(old, new, at, out)
-    elif isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
-        out.append(FieldChange("replace", pointer(at.new_path), at.label, old, new))
-    elif not same_leaf(at.new_path, old, new):
+    elif isinstance(old, (dict, list)) or isinstance(new, (dict, list)) or not same_leaf(at.new_path, old, new):
         out.append(FieldChange("replace", pointer(at.new_path), at.label, old, new))
 
 

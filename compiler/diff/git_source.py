@@ -11,7 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import UsageError
-from .load import KUSTOMIZATION_FILES, YAML_SUFFIXES, tree_from_rendered, tree_from_texts
+from .load import (
+    KUSTOMIZATION_FILES,
+    YAML_SUFFIXES,
+    tree_from_rendered,
+    tree_from_texts,
+)
 from .model import Tree
 
 RENDERED_DIR = "rendered"
@@ -33,14 +38,23 @@ def load_tree_at_ref(
     `rendered/` at the ref is read. A ref without `rendered/` gives an empty tree: everything
     in the head then shows as added.
     """
+    prefix = _repo_prefix(repo)  # first: "not a git repository" says more than "unknown ref"
+    shown = ref or "merge base"
     ref = ref or default_base_ref(repo)
-    sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", hint=f"unknown git ref {ref!r}").strip()
-    label = f"{ref} ({sha[:12]})" if not sha.startswith(ref) else sha[:12]
+    sha = _git(
+        repo,
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        f"{ref}^{{commit}}",
+        hint=f"unknown git ref {ref!r} — pass a branch, tag or commit that exists here (fetch it first if only the remote has it)",
+    ).strip()
+    label = f"{shown} ({sha[:12]})" if not sha.startswith(shown) else sha[:12]
     if render_base is not None:
         return tree_from_rendered(render_base(sha), label=label)
-    base_path = _repo_prefix(repo) + rendered_dir.strip("/")
+    base_path = prefix + rendered_dir.strip("/")
     texts = _read_rendered(repo, sha, base_path)
-    prefixes = {environment: f"{ref}:{rendered_dir.strip('/')}/{environment}" for environment in texts}
+    prefixes = {environment: f"{sha[:12]}:{rendered_dir.strip('/')}/{environment}" for environment in texts}
     return tree_from_texts(texts, label=label, prefixes=prefixes)
 
 
@@ -63,7 +77,7 @@ def default_base_ref(repo: str | Path) -> str:
 
 def _read_rendered(repo: str | Path, sha: str, base_path: str) -> dict[str, dict[str, str]]:
     """{environment: {path inside it: text}} for the YAML files under base_path at sha."""
-    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--", base_path + "/", hint="cannot list files")
+    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", sha, "--", base_path + "/", hint=f"cannot list {base_path}/ at {sha}")
     blobs: list[tuple[str, str, str]] = []  # (environment, path inside it, blob sha)
     for entry in filter(None, listing.split("\0")):
         meta, path = entry.split("\t", 1)
@@ -108,7 +122,7 @@ def _cat_blobs(repo: str | Path, blobs: list[str]) -> dict[str, str]:
 
 def _repo_prefix(repo: str | Path) -> str:
     """Where `repo` sits inside its git work tree ('' at the top), so `rendered/` is found from a subfolder too."""
-    return _git(repo, "rev-parse", "--show-prefix", hint="not a git repository").strip()
+    return _git(repo, "rev-parse", "--show-prefix", hint="not a git repository — run inside the repository, or diff two folders").strip()
 
 
 def _git(repo: str | Path, *args: str, hint: str) -> str:
@@ -117,6 +131,6 @@ def _git(repo: str | Path, *args: str, hint: str) -> str:
     except FileNotFoundError as exc:
         raise UsageError("git is not installed — install git, or diff two folders instead") from exc
     if result.returncode != 0:
-        detail = result.stderr.strip() or "git failed"
-        raise UsageError(f"{hint} in {repo}: {detail}")
+        detail = result.stderr.strip()
+        raise UsageError(f"{repo}: {hint}" + (f" ({detail})" if detail else ""))
     return result.stdout

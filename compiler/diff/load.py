@@ -25,7 +25,7 @@ def load_tree_from_folder(folder: str | Path) -> Tree:
     """Read `rendered/` (one subfolder per environment) or a single environment folder."""
     root = Path(folder)
     if not root.is_dir():
-        raise InputError([Diagnostic("DIFF-NO-TREE", "not a folder", "pass the rendered/ folder or one environment's folder", Location(str(root)))])
+        raise InputError([Diagnostic("DIFF-NO-TREE", "not a folder", "pass the rendered/ folder or one environment's folder; `inferplane compile` creates it", Location(str(root)))])
     folders = _environment_folders(root)
     texts: dict[str, dict[str, str]] = {}
     for environment, env_folder in folders.items():

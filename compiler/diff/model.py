@@ -59,7 +59,7 @@ class Resource:
     path: str = ""
 
     @classmethod
-    def from_body(cls, body: dict, path: str = "") -> "Resource":
+    def from_body(cls, body: dict, path: str = "") -> Resource:
         return cls(identity_of(body), body, path)
 
     @property
