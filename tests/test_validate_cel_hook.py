@@ -98,7 +98,7 @@ def test_violations_become_issues_and_skips_are_reported(monkeypatch, crd_folder
 def test_cel_can_be_turned_off(monkeypatch, crd_folder):
     install(monkeypatch, FakeCelValidator)
     report = validate_objects([ValidationInput(POOL, "pool.yaml")], SchemaRegistry("1.33", crd_paths=[crd_folder]), cel=False)
-    assert report.issues == () and report.skipped == ()
+    assert report.issues == [] and report.skipped == []
 
 
 def test_missing_cel_module_is_a_skip_not_a_pass(monkeypatch, crd_folder):
@@ -125,4 +125,4 @@ def test_kinds_without_rules_never_call_cel(monkeypatch, crd_folder):
     install(monkeypatch, FakeCelValidator)
     configmap = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
     report = validate_objects([ValidationInput(configmap, "c.yaml")], SchemaRegistry("1.33", crd_paths=[crd_folder]))
-    assert report.issues == () and report.skipped == ()
+    assert report.issues == [] and report.skipped == []

@@ -48,4 +48,4 @@ def test_int_or_string_null_is_not_ambiguous():
         "metadata": {"name": "d"},
         "spec": {"selector": {}, "strategy": {"rollingUpdate": {"maxSurge": None, "maxUnavailable": "25%"}}, "template": {"spec": {"containers": [{"name": "c", "image": "i"}]}}},
     }
-    assert validate_objects([ValidationInput(deployment, "d.yaml")], registry).issues == ()
+    assert validate_objects([ValidationInput(deployment, "d.yaml")], registry).issues == []

@@ -64,6 +64,6 @@ def test_registry_applies_an_extension_to_one_kind():
     assert [issue.pointer for issue in report.issues] == ["/spec/http/0/asmRetry"]
 
     extended = SchemaRegistry("1.33", crd_paths=[SHARED_CRDS / "istio"], extensions=[SchemaExtension("networking.istio.io", "VirtualService", "v1", ops=(ASM_OP,), dialect="openapi")])
-    assert validate_objects([ValidationInput(VS, "vs.yaml")], extended, cel=False).issues == ()
+    assert validate_objects([ValidationInput(VS, "vs.yaml")], extended, cel=False).issues == []
     typo = {**VS, "spec": {**VS["spec"], "http": [{"route": [{"destination": {"host": "iris"}}], "asmRetry": {"budgett": 3}}]}}
     assert [i.pointer for i in validate_objects([ValidationInput(typo, "vs.yaml")], extended, cel=False).issues] == ["/spec/http/0/asmRetry/budgett"]

@@ -56,7 +56,7 @@ def test_bad_templates_fail_when_the_registry_is_built(template):
 def test_catalog_folder_template_validates_custom_resources():
     registry = SchemaRegistry("1.33", schema_locations=[CATALOG_TEMPLATE])
     assert registry.lookup("serving.kserve.io/v1beta1", "InferenceService").source.endswith("inferenceservice_v1beta1.json")
-    assert validate_objects([ValidationInput(ISVC, "x.yaml")], registry).issues == ()
+    assert validate_objects([ValidationInput(ISVC, "x.yaml")], registry).issues == []
     bad = json.loads(json.dumps(ISVC))
     bad["spec"]["predictor"]["sklearn"]["storageUrl"] = "gs://b/m"
     bad["surprise"] = True  # the catalog leaves the root open; we close it

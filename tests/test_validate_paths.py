@@ -67,7 +67,7 @@ def test_yaml_problems_are_issues_and_other_documents_still_count(tmp_path: Path
 def test_kubectl_yaml_rules(tmp_path: Path, registry):
     # Timestamps stay strings (the value is a string in the API), `=` is a plain string.
     path = write(tmp_path, "a.yaml", CONFIGMAP.format(name="a").replace("key: value", "when: 2024-01-01\n  eq: =\n  '1': one"))
-    assert validate_paths([path], registry).issues == ()
+    assert validate_paths([path], registry).issues == []
 
 
 def test_unreadable_and_non_object_documents(tmp_path: Path, registry):
@@ -80,10 +80,10 @@ def test_missing_schema_error_or_skip(tmp_path: Path, registry):
     path = write(tmp_path, "x.yaml", "apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n")
     strict = validate_paths([path], registry)
     assert [(i.keyword, i.line) for i in strict.issues] == [("missing-schema", 1)]
-    assert strict.missing_schemas == (("example.com/v1", "Gadget"),) and strict.counts["errors"] == 1 and not strict.ok
+    assert strict.missing_schemas == [("example.com/v1", "Gadget")] and strict.counts["errors"] == 1 and not strict.ok
     lenient = validate_paths([path], registry, ignore_missing_schemas=True)
-    assert lenient.ok and lenient.issues == () and lenient.counts["skipped"] == 1
-    assert lenient.missing_schemas == (("example.com/v1", "Gadget"),)
+    assert lenient.ok and lenient.issues == [] and lenient.counts["skipped"] == 1
+    assert lenient.missing_schemas == [("example.com/v1", "Gadget")]
 
 
 def test_positions_give_lines_for_objects(registry):

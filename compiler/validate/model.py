@@ -75,19 +75,21 @@ class ResourceResult:
 
 @dataclass(frozen=True)
 class ValidationReport:
-    issues: tuple[Issue, ...] = ()
-    skipped: tuple[SkippedRule, ...] = ()
-    missing_schemas: tuple[tuple[str, str], ...] = ()
-    resources: tuple[ResourceResult, ...] = ()
+    """Plain lists (compare with `== []`), each in a stable order: see `build`."""
+
+    issues: list[Issue] = field(default_factory=list)
+    skipped: list[SkippedRule] = field(default_factory=list)
+    missing_schemas: list[tuple[str, str]] = field(default_factory=list)
+    resources: list[ResourceResult] = field(default_factory=list)
 
     @classmethod
     def build(cls, issues, skipped, missing, resources) -> "ValidationReport":
         """A report with every part in a stable order, whatever order the work was done in."""
         return cls(
-            issues=tuple(sorted(set(issues), key=Issue.sort_key)),
-            skipped=tuple(sorted(set(skipped), key=SkippedRule.sort_key)),
-            missing_schemas=tuple(sorted(set(missing))),
-            resources=tuple(sorted(resources, key=ResourceResult.sort_key)),
+            issues=sorted(set(issues), key=Issue.sort_key),
+            skipped=sorted(set(skipped), key=SkippedRule.sort_key),
+            missing_schemas=sorted(set(missing)),
+            resources=sorted(resources, key=ResourceResult.sort_key),
         )
 
     @property
@@ -112,8 +114,8 @@ class ValidationReport:
 
     def merged(self, other: "ValidationReport") -> "ValidationReport":
         return ValidationReport.build(
-            self.issues + other.issues,
-            self.skipped + other.skipped,
-            self.missing_schemas + other.missing_schemas,
-            self.resources + other.resources,
+            [*self.issues, *other.issues],
+            [*self.skipped, *other.skipped],
+            [*self.missing_schemas, *other.missing_schemas],
+            [*self.resources, *other.resources],
         )
