@@ -220,3 +220,14 @@ def test_crd_cache_gives_the_same_schema(tmp_path: Path):
     assert list((tmp_path / "parsed").glob("*.json"))
     warm = SchemaRegistry("1.33", crd_paths=[SHARED_CRDS / "knative-serving"], cache_dir=tmp_path)
     assert warm.lookup("serving.knative.dev/v1", "Service").schema == first
+
+
+def test_broken_crd_file_is_a_configuration_error(tmp_path: Path):
+    from compiler.validate import SchemaSourceError
+
+    (tmp_path / "broken.yaml").write_text("kind: CustomResourceDefinition\nspec:\n  group: example.com\n  names: {kind: Widget\n", encoding="utf-8")
+    registry = SchemaRegistry("1.33", crd_paths=[tmp_path])
+    with pytest.raises(SchemaSourceError, match="broken.yaml:"):
+        registry.lookup("example.com/v1", "Widget")
+    with pytest.raises(SchemaSourceError, match="no such file or folder"):
+        SchemaRegistry("1.33", crd_paths=[tmp_path / "missing"])

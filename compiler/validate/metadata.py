@@ -18,6 +18,8 @@ QUALIFIED_NAME = (
     r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
 LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+# resource.Quantity as controller-gen writes it into every CRD (resources, limits, storage sizes).
+QUANTITY = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
 
 # What each pattern means, for messages a person can act on.
 PATTERN_HELP = {
@@ -26,6 +28,7 @@ PATTERN_HELP = {
     DNS1035_LABEL: "must be a DNS-1035 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
     QUALIFIED_NAME: "must be a qualified name: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
     LABEL_VALUE: "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+    QUANTITY: "is not a quantity: expected a number with an optional suffix, such as 500m, 2, 1.5Gi or 1e3",
 }
 
 _STRING = {"type": "string"}
