@@ -50,6 +50,19 @@ class SpecModel(BaseModel):
     )
 
 
+# Capacity models (scaling, GPU classes, pod defaults, platform settings) live in scaling.py and
+# build on SpecModel and Quantity above, so they are imported here, after both exist.
+from .scaling import (  # noqa: E402
+    AutoscalingSettings,
+    GpuClass,
+    KnativeSettings,
+    ObservabilitySettings,
+    PodSecurity,
+    Scaling,
+    ServiceObservability,
+)
+
+
 class Metadata(SpecModel):
     name: str = Field(description="Name of the service or environment (a DNS label).")
     labels: dict[str, str] = Field(default_factory=dict, description="Labels added to every rendered object.")
@@ -137,12 +150,8 @@ class Predictor(SpecModel):
     credentials: Credentials | None = None
     labels: dict[str, str] = Field(default_factory=dict, description="Extra labels on the predictor's pods.")
     annotations: dict[str, str] = Field(default_factory=dict, description="Extra annotations on the predictor's pods.")
-
-
-class Scaling(SpecModel):
-    min_replicas: int | None = Field(None, description="Fewest replicas; 0 scales to zero (Knative mode).")
-    max_replicas: int | None = Field(None, description="Most replicas; 0 means no upper bound set.")
-    container_concurrency: int | None = Field(None, description="Hard limit of concurrent requests per replica.")
+    timeout_seconds: int | None = Field(None, ge=1, description="Request timeout; in Knative mode at most the environment's maxRevisionTimeoutSeconds.")
+    security: PodSecurity = Field(default_factory=PodSecurity, description="Production pod defaults (hardened securityContext).")
 
 
 class GpuRequest(SpecModel):
@@ -161,6 +170,7 @@ class ServiceSpecBody(SpecModel):
     predictor: Predictor
     scaling: Scaling = Field(default_factory=Scaling)
     hardware: Hardware = Field(default_factory=Hardware)
+    observability: ServiceObservability = Field(default_factory=ServiceObservability)
 
 
 class ModelService(SpecModel):
@@ -183,12 +193,6 @@ class TargetVersions(SpecModel):
     cert_manager: VersionString | None = None
 
 
-class GpuClass(SpecModel):
-    resource: str = Field("nvidia.com/gpu", description="Extended resource name, e.g. nvidia.com/gpu or nvidia.com/mig-1g.5gb.")
-    max_per_pod: int | None = Field(None, ge=1, description="Most GPUs of this class one pod may ask for.")
-    node_selector: dict[str, str] = Field(default_factory=dict)
-
-
 class SchemaSources(SpecModel):
     crds: list[str] = Field(default_factory=list, description="CRD files or folders, relative to the environment file.")
     schema_locations: list[str] = Field(default_factory=list, description="kubeconform-style schema location templates.")
@@ -201,6 +205,9 @@ class EnvironmentSpec(SpecModel):
     part_of: str | None = Field(None, description="Default app.kubernetes.io/part-of label.")
     defaults: dict = Field(default_factory=dict, description="A partial service spec merged under every service.")
     gpu_classes: dict[str, GpuClass] = Field(default_factory=dict)
+    knative: KnativeSettings = Field(default_factory=KnativeSettings)
+    autoscaling: AutoscalingSettings = Field(default_factory=AutoscalingSettings)
+    observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     validation: SchemaSources = Field(default_factory=SchemaSources)
 
 
