@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints, WithJsonSchema
-from pydantic.alias_generators import to_camel
+from pydantic import Field, PlainValidator, StringConstraints, WithJsonSchema
+
+from .base import SpecModel
+from .delivery import GitOps, ImagePolicy, SmokeTest
 
 API_VERSION = "inferplane.dev/v1alpha1"
 
@@ -38,16 +40,6 @@ ModelFormat = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
 ]
 DeploymentMode = Literal["knative", "standard"]
-
-
-class SpecModel(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        alias_generator=to_camel,
-        populate_by_name=False,
-        frozen=True,
-        validate_default=True,
-    )
 
 
 # Capacity models (scaling, GPU classes, pod defaults, platform settings) live in scaling.py and
@@ -171,6 +163,7 @@ class ServiceSpecBody(SpecModel):
     scaling: Scaling = Field(default_factory=Scaling)
     hardware: Hardware = Field(default_factory=Hardware)
     observability: ServiceObservability = Field(default_factory=ServiceObservability)
+    smoke_test: SmokeTest = Field(default_factory=SmokeTest, description="Opt-in Argo CD PostSync smoke test Job.")
 
 
 class ModelService(SpecModel):
@@ -209,6 +202,8 @@ class EnvironmentSpec(SpecModel):
     autoscaling: AutoscalingSettings = Field(default_factory=AutoscalingSettings)
     observability: ObservabilitySettings = Field(default_factory=ObservabilitySettings)
     validation: SchemaSources = Field(default_factory=SchemaSources)
+    images: ImagePolicy = Field(default_factory=ImagePolicy, description="Image registry policy: mirror, digests.")
+    gitops: GitOps | None = Field(None, description="The Argo CD or Flux objects that sync rendered/<env>/.")
 
 
 class Environment(SpecModel):
