@@ -41,6 +41,14 @@ FIRING = [
     ("GPU-01", spec(predictor={"resources": {"requests": {"nvidia.com/gpu": 1}}}), None),
     ("GPU-01", spec(predictor={"resources": {"limits": {"nvidia.com/mig-1g.5gb": 1, "nvidia.com/mig-2g.10gb": 1}}}), None),
     ("GPU-01", spec(hardware={"gpu": {"class": "t4"}}, predictor={"resources": {"limits": {"nvidia.com/gpu": 1}}}), None),
+    # images and delivery
+    ("IMG-01", None, {"spec": {"images": {"requireDigests": True}}}),
+    ("IMG-01", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), {"spec": {"images": {"requireDigests": True}}}),
+    ("IMG-02", model(format="onnx"), None),
+    ("IMG-02", model(runtime="acme-runtime"), None),
+    ("KS-23", spec(predictor={"model": None, "container": {"image": "registry.acme.internal/team/server:1"}}), None),
+    ("KS-23", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), {"spec": {"images": {"mirror": "registry.internal/mirror"}}}),
+    ("SMOKE-01", spec(smokeTest={"enabled": True}), None),
 ]
 
 QUIET = [
@@ -58,6 +66,15 @@ QUIET = [
     ("SEC-01", model(env=[{"name": "LOG_LEVEL", "value": "debug"}]), None),
     ("GPU-CLASS", spec(hardware={"gpu": {"class": "t4", "count": 2}}), None),
     ("GPU-01", spec(predictor={"resources": {"requests": {"nvidia.com/gpu": 1}, "limits": {"nvidia.com/gpu": 1}}}), None),
+    # images and delivery
+    ("IMG-01", None, {"spec": {"images": {"requireDigests": True, "runtimes": {"kserve-sklearnserver": "kserve/sklearnserver@sha256:" + "a" * 64}}}}),
+    ("IMG-01", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), None),
+    ("IMG-02", model(format="onnx", protocolVersion="v2"), None),
+    ("IMG-02", model(runtime="acme-runtime"), {"spec": {"images": {"runtimes": {"acme-runtime": "ghcr.io/acme/runtime:2"}}}}),
+    ("KS-23", spec(predictor={"model": None, "container": {"image": "registry.acme.internal/team/server@sha256:" + "b" * 64}}), None),
+    ("KS-23", spec(mode="standard", predictor={"model": None, "container": {"image": "registry.acme.internal/team/server:1"}}), None),
+    ("KS-23", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), None),
+    ("SMOKE-01", spec(smokeTest={"enabled": True}), {"spec": {"gitops": {"tool": "argocd", "repoURL": "https://github.com/acme/gitops.git"}}}),
 ]
 
 
