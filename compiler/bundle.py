@@ -90,9 +90,14 @@ class Manifest:
             path = path.rsplit("/", 1)[0]
 
 
+def apply_rank(kind: str) -> int:
+    """Where a kind goes in the apply order (lower first); also its Argo CD sync wave."""
+    return _APPLY_RANK.get(kind, _DEFAULT_RANK)
+
+
 def apply_order(manifests: Iterable[Manifest]) -> list[Manifest]:
     """Dependencies first, then by identity: independent of the order emitters ran in."""
-    return sorted(manifests, key=lambda m: (_APPLY_RANK.get(m.kind, _DEFAULT_RANK), m.identity))
+    return sorted(manifests, key=lambda m: (apply_rank(m.kind), m.identity))
 
 
 def duplicates(manifests: Iterable[Manifest]) -> list[tuple[Manifest, Manifest]]:

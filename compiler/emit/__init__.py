@@ -12,13 +12,14 @@ from typing import Callable
 from ..bundle import Manifest
 from ..lower import ServicePlan
 from ..spec.models import Environment
-from . import kserve
+from ..images import mirror_manifests
+from . import gitops, kserve, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
 EnvironmentEmitter = Callable[[list[ServicePlan], Environment], list[Manifest]]
 
-SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit,)
-ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = ()
+SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit, smoketest.emit)
+ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = (gitops.emit,)
 
 
 def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
@@ -28,4 +29,11 @@ def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
             manifests.extend(emitter(plan, env))
     for env_emitter in ENVIRONMENT_EMITTERS:
         manifests.extend(env_emitter(plans, env))
-    return manifests
+    return finish(manifests, env)
+
+
+def finish(manifests: list[Manifest], env: Environment) -> list[Manifest]:
+    """Steps over every emitted object: images under the environment's mirror, then Argo CD sync
+    waves in apply order (GO-01)."""
+    manifests = mirror_manifests(manifests, env.spec.images.mirror)
+    return gitops.annotate_sync_waves(manifests, env)
