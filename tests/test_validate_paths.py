@@ -46,7 +46,7 @@ def test_lines_point_at_the_offending_key(tmp_path: Path, registry):
     text = CONFIGMAP.format(name="a") + "---\n" + CONFIGMAP.format(name="b").replace("data:\n  key: value", "data:\n  key: 3\n  other: x\nbinaryData: 7")
     path = write(tmp_path, "a.yaml", text)
     report = validate_paths([path], registry)
-    assert [(i.document, i.line, i.pointer) for i in report.issues] == [(1, 15, "/data/key"), (1, 17, "/binaryData")]
+    assert [(i.document, i.line, i.column, i.pointer) for i in report.issues] == [(1, 15, 3, "/data/key"), (1, 17, 1, "/binaryData")]
 
 
 def test_missing_field_gets_the_line_of_its_parent(tmp_path: Path, registry):
@@ -89,7 +89,11 @@ def test_missing_schema_error_or_skip(tmp_path: Path, registry):
 def test_positions_give_lines_for_objects(registry):
     body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": 1}}
     report = validate_objects([ValidationInput(body, "r.yaml", 0, positions={"": 1, "/data": 6})], registry)
-    assert [(i.pointer, i.line) for i in report.issues] == [("/data/k", 6)]
+    assert [(i.pointer, i.line, i.column) for i in report.issues] == [("/data/k", 6, None)]
+    from compiler.errors import Location
+
+    report = validate_objects([ValidationInput(body, "r.yaml", 0, positions={"/data/k": Location("spec.yaml", 9, 5)})], registry)
+    assert [(i.pointer, i.line, i.column) for i in report.issues] == [("/data/k", 9, 5)]
 
 
 def test_processes_give_the_same_report_as_one(tmp_path: Path, registry, monkeypatch):

@@ -44,6 +44,7 @@ def test_json_has_stable_keys_and_the_namespace():
     assert data["ok"] is False
     assert data["issues"][1] == {
         "apiVersion": "serving.kserve.io/v1beta1",
+        "column": None,
         "document": 0,
         "file": "rendered/prod/isvc.yaml",
         "keyword": "additionalProperties",

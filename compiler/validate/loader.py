@@ -133,23 +133,23 @@ class Document:
     def line(self) -> int:
         return self.node.start_mark.line + 1
 
-    def line_of(self, pointer: str) -> int:
-        """Line of the value at pointer, or of its nearest existing ancestor."""
+    def position_of(self, pointer: str) -> tuple[int, int]:
+        """1-based (line, column) of the value at pointer (its key, in a mapping), or of its nearest existing ancestor."""
         node = self.node
-        line = node.start_mark.line + 1
+        mark = node.start_mark
         for token in split(pointer):
             child = None
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
                     if isinstance(key_node, yaml.ScalarNode) and key_node.value == token:
-                        line, child = key_node.start_mark.line + 1, value_node
+                        mark, child = key_node.start_mark, value_node
             elif isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value):
                 child = node.value[int(token)]
-                line = child.start_mark.line + 1
+                mark = child.start_mark
             if child is None:
                 break
             node = child
-        return line
+        return mark.line + 1, mark.column + 1
 
 
 @dataclass
@@ -160,10 +160,11 @@ class Problem:
     line: int | None
     message: str
     pointer: str = ""
+    column: int | None = None
 
 
-def _duplicate_keys(node: Any, path: tuple = ()) -> Iterator[tuple[str, int, str]]:
-    """(pointer of the mapping, line, message) for every repeated key below node."""
+def _duplicate_keys(node: Any, path: tuple = ()) -> Iterator[tuple[str, int, int, str]]:
+    """(pointer of the repeated key, line, column, message) for every repeated key below node."""
     if isinstance(node, yaml.MappingNode):
         first_line: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -171,7 +172,8 @@ def _duplicate_keys(node: Any, path: tuple = ()) -> Iterator[tuple[str, int, str
                 continue
             line = key_node.start_mark.line + 1
             if key_node.value in first_line:
-                yield to_pointer((*path, key_node.value)), line, f'duplicate key "{key_node.value}" (first at line {first_line[key_node.value]})'
+                message = f'duplicate key "{key_node.value}" (first at line {first_line[key_node.value]})'
+                yield to_pointer((*path, key_node.value)), line, key_node.start_mark.column + 1, message
             else:
                 first_line[key_node.value] = line
             yield from _duplicate_keys(value_node, (*path, key_node.value))
@@ -193,6 +195,11 @@ def _mark_line(error: yaml.MarkedYAMLError) -> int | None:
     return mark.line + 1 if mark else None
 
 
+def _mark_column(error: yaml.MarkedYAMLError) -> int | None:
+    mark = error.problem_mark or error.context_mark
+    return mark.column + 1 if mark else None
+
+
 def iter_documents(text: str | bytes) -> Iterator[Document | Problem]:
     """Every document of a YAML stream, in order; empty documents are skipped but keep their index.
 
@@ -208,7 +215,7 @@ def iter_documents(text: str | bytes) -> Iterator[Document | Problem]:
                     return
                 node = loader.get_node()
             except yaml.MarkedYAMLError as error:
-                yield Problem(index, _mark_line(error), f"invalid YAML: {error.problem or error.context}")
+                yield Problem(index, _mark_line(error), f"invalid YAML: {error.problem or error.context}", column=_mark_column(error))
                 return
             except yaml.YAMLError as error:
                 yield Problem(index, None, f"invalid YAML: {error}")
@@ -223,8 +230,8 @@ def iter_documents(text: str | bytes) -> Iterator[Document | Problem]:
                     continue
                 except DuplicateKeyError:
                     _reset(loader)
-                    for pointer, line, message in _duplicate_keys(node):
-                        yield Problem(index, line, message, pointer)
+                    for pointer, line, column, message in _duplicate_keys(node):
+                        yield Problem(index, line, message, pointer, column)
                     index += 1
                     continue
                 except yaml.constructor.ConstructorError as error:

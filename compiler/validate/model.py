@@ -34,9 +34,10 @@ class Issue:
     message: str
     keyword: str
     severity: str = "error"
+    column: int | None = None
 
     def sort_key(self) -> tuple:
-        return (self.file, self.document, self.line or 0, self.pointer, self.keyword, self.message)
+        return (self.file, self.document, self.line or 0, self.column or 0, self.pointer, self.keyword, self.message)
 
 
 @dataclass(frozen=True)

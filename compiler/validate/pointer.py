@@ -43,12 +43,17 @@ def ancestors(pointer: str) -> Iterable[str]:
         pointer = pointer.rsplit("/", 1)[0]
 
 
-def line_of(positions: Mapping[str, Any], pointer: str) -> int | None:
-    """Line recorded for pointer or for its nearest ancestor (values are ints or have .line)."""
+def position_of(positions: Mapping[str, Any], pointer: str) -> tuple[int | None, int | None]:
+    """(line, column) recorded for pointer or its nearest ancestor.
+
+    Values are line numbers, or objects with `.line` and optionally `.column` (errors.Location).
+    """
     for candidate in ancestors(pointer):
         if candidate in positions:
             value = positions[candidate]
-            line = value if isinstance(value, int) else getattr(value, "line", None)
+            if isinstance(value, int):
+                return (value or None), None
+            line = getattr(value, "line", None)
             if line:
-                return line
-    return None
+                return line, getattr(value, "column", None) or None
+    return None, None

@@ -63,6 +63,7 @@ def _issue_dict(issue: Issue) -> dict:
         "file": issue.file,
         "document": issue.document,
         "line": issue.line,
+        "column": issue.column,
         "apiVersion": issue.api_version,
         "kind": issue.kind,
         "namespace": issue.namespace,

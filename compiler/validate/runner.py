@@ -18,7 +18,7 @@ from .checker import Outcome, check_object
 from .crdsource import MANIFEST_SUFFIXES
 from .loader import Document, Problem, iter_documents
 from .model import Issue, ResourceResult, SkippedRule, ValidationInput, ValidationReport
-from .pointer import line_of
+from .pointer import position_of
 from .registry import SchemaRegistry
 
 SKIPPED_FILE_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
@@ -46,11 +46,12 @@ class _Collector:
         self.resources: list[ResourceResult] = []
         self._unreadable: set[tuple[str, int]] = set()
 
-    def add(self, file: str, document: int, outcome: Outcome, line_for: Callable[[str], int | None]) -> None:
+    def add(self, file: str, document: int, outcome: Outcome, position_for: Callable[[str], tuple[int | None, int | None]]) -> None:
         who = outcome.identity
         for finding in outcome.findings:
+            line, column = position_for(finding.pointer)
             self.issues.append(
-                Issue(file, document, line_for(finding.pointer), who.api_version, who.kind, who.namespace, who.name, finding.pointer, finding.message, finding.keyword)
+                Issue(file, document, line, who.api_version, who.kind, who.namespace, who.name, finding.pointer, finding.message, finding.keyword, column=column)
             )
         for pointer, rule, reason in outcome.skipped_rules:
             self.skipped.append(SkippedRule(file, document, who.api_version, who.kind, who.namespace, who.name, pointer, rule, reason))
@@ -59,7 +60,7 @@ class _Collector:
         self.resources.append(ResourceResult(file, document, who.api_version, who.kind, who.namespace, who.name, outcome.status))
 
     def add_problem(self, file: str, problem: Problem) -> None:
-        self.issues.append(Issue(file, problem.index, problem.line, "", "", "", "", problem.pointer, problem.message, "yaml"))
+        self.issues.append(Issue(file, problem.index, problem.line, "", "", "", "", problem.pointer, problem.message, "yaml", column=problem.column))
         if (file, problem.index) not in self._unreadable:  # several duplicate keys, one resource
             self._unreadable.add((file, problem.index))
             self.resources.append(ResourceResult(file, problem.index, "", "", "", "", "error"))
@@ -77,7 +78,7 @@ def validate_objects(
     collector = _Collector()
     for item in inputs:
         outcome = check_object(item.body, registry, ignore_missing_schemas=ignore_missing_schemas, cel=cel)
-        collector.add(item.file, item.document, outcome, lambda pointer, item=item: line_of(item.positions, pointer))
+        collector.add(item.file, item.document, outcome, lambda pointer, item=item: position_of(item.positions, pointer))
     return collector.report()
 
 
@@ -133,7 +134,7 @@ def _check_file(path: Path, registry: SchemaRegistry, options: Options, collecto
             collector.add_problem(file, item)
             continue
         outcome = check_object(item.data, registry, ignore_missing_schemas=options.ignore_missing_schemas, cel=options.cel)
-        collector.add(file, item.index, outcome, item.line_of)
+        collector.add(file, item.index, outcome, item.position_of)
 
 
 def _check_files(paths: Sequence[Path], registry: SchemaRegistry, options: Options) -> tuple:
