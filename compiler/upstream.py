@@ -44,3 +44,78 @@ def is_gpu_resource(name: str) -> bool:
 
 # Labels every rendered object carries (Kubernetes recommended labels).
 MANAGED_BY = "inferplane"
+
+
+# ---------------------------------------------------------------- scaling (serving-rules §1.2, §1.4)
+
+# KServe constants.go: autoscaler classes. keda and the autoScaling field arrived in v0.15, none in v0.16.
+AUTOSCALER_CLASS_HPA = "hpa"
+AUTOSCALER_CLASS_EXTERNAL = "external"
+AUTOSCALER_CLASS_KEDA = "keda"
+AUTOSCALER_CLASS_NONE = "none"
+KEDA_RELEASE = (0, 15, 0)
+CLASS_NONE_RELEASE = (0, 16, 0)
+# KServe DefaultCPUUtilization: the target its HPA uses when scaleTarget is unset.
+DEFAULT_CPU_UTILIZATION = 80
+
+
+def predictor_name(isvc: str) -> str:
+    """KServe's name for the predictor component: its Deployment, Service, HPA and ScaledObject."""
+    return f"{isvc}-predictor"
+
+
+def predictor_pod_labels(isvc: str) -> dict[str, str]:
+    """Labels KServe puts on every predictor pod, in both modes (constants.go
+    InferenceServicePodLabelKey and KServiceComponentLabel; its own PDB selects on these two)."""
+    return {"serving.kserve.io/inferenceservice": isvc, "component": "predictor"}
+
+
+# Knative autoscaling annotations (knative.dev/serving pkg/apis/autoscaling).
+KNATIVE_CLASS_ANNOTATION = "autoscaling.knative.dev/class"
+KNATIVE_HPA_CLASS = "hpa.autoscaling.knative.dev"
+KNATIVE_INITIAL_SCALE_ANNOTATION = "autoscaling.knative.dev/initial-scale"
+KNATIVE_RETENTION_ANNOTATION = "autoscaling.knative.dev/scale-to-zero-pod-retention-period"
+KNATIVE_SCALE_DOWN_DELAY_ANNOTATION = "autoscaling.knative.dev/scale-down-delay"
+# KServe SetAutoScalingAnnotations writes these from minReplicas, maxReplicas, scaleMetric and
+# scaleTarget (and the class when none is set); a hand-written one is overwritten or fights it.
+KSERVE_DERIVED_KNATIVE_ANNOTATIONS = (
+    "autoscaling.knative.dev/min-scale",
+    "autoscaling.knative.dev/max-scale",
+    "autoscaling.knative.dev/minScale",
+    "autoscaling.knative.dev/maxScale",
+    "autoscaling.knative.dev/target",
+    "autoscaling.knative.dev/metric",
+)
+# Written by the compiler from spec.scaling; KServe passes them through to the revision.
+COMPILER_WRITTEN_KNATIVE_ANNOTATIONS = (
+    KNATIVE_CLASS_ANNOTATION,
+    KNATIVE_INITIAL_SCALE_ANNOTATION,
+    KNATIVE_RETENTION_ANNOTATION,
+    KNATIVE_SCALE_DOWN_DELAY_ANNOTATION,
+)
+
+# ---------------------------------------------------------------- GPU placement (serving-rules §6)
+
+GPU_CLASS_ANNOTATION = "inferplane.dev/gpu-class"
+# Alibaba ack-virtual-node: burst to ECI. burst-resource is discontinued for Kubernetes >= 1.24.
+ECI_BURST_ANNOTATION = "alibabacloud.com/burst-resource"
+ECI_USE_SPECS_ANNOTATION = "k8s.aliyun.com/eci-use-specs"
+ECI_USE_SPECS_MAX = 5
+ECI_BURST_DISCONTINUED_KUBERNETES = (1, 24, 0)
+# The taint of ACK virtual nodes; pods scheduled there tolerate it.
+VIRTUAL_NODE_TAINT = "virtual-kubelet.io/provider"
+
+# ---------------------------------------------------------------- metrics (KServe constants.go, config/runtimes)
+
+MODEL_SERVER_PORT = 8080  # InferenceServiceDefaultHttpPort: every KServe runtime serves HTTP here
+METRICS_PATH = "/metrics"
+# Knative mode: queue-proxy's extension (qpext) serves the model server's and its own metrics
+# together on port `aggr-metric` 9088 when the ISVC asks for aggregation.
+METRIC_AGGREGATION_ANNOTATION = "serving.kserve.io/enable-metric-aggregation"
+PROMETHEUS_PORT_ANNOTATION = "prometheus.kserve.io/port"
+PROMETHEUS_PATH_ANNOTATION = "prometheus.kserve.io/path"
+AGGREGATE_METRICS_PORT = 9088
+AGGREGATE_METRICS_PORT_NAME = "aggr-metric"
+# prometheus.kserve.io/port of KServe's runtimes per model format: TorchServe serves metrics on
+# 8082, Triton (also serving onnx) on 8002, the Python servers and TF Serving on 8080.
+MODEL_SERVER_METRICS_PORT = {"pytorch": 8082, "triton": 8002, "onnx": 8002}

@@ -49,3 +49,53 @@ def rule_ids(service_patch: dict | None = None, env_patch: dict | None = None) -
 def fires(rule_id: str, service_patch: dict | None = None, env_patch: dict | None = None) -> bool:
     assert rule_id in REGISTRY or all_rules() and rule_id in REGISTRY, f"unknown rule {rule_id}"
     return rule_id in rule_ids(service_patch, env_patch)
+
+
+def plan_of(service_patch: dict | None = None, env_patch: dict | None = None):
+    """The lowered plan of the base service with the patches applied."""
+    from compiler.lower import lower_service
+
+    data = patched(BASE_SERVICE, service_patch or {})
+    service = ModelService.model_validate(data)
+    env = Environment.model_validate(patched(BASE_ENV, env_patch or {}))
+    return lower_service(service, env, Layer(data, {}, "services/iris.yaml"), "services/iris.yaml")
+
+
+def fleet_plan(service_name: str, env_name: str):
+    """(plan, environment) of a service of the committed example fleet, as compile lowers it."""
+    from compiler.check import check_model
+    from compiler.load import load_project
+    from compiler.lower import lower_service
+    from compiler.resolve import resolve_service
+    from tests.conftest import REPO
+
+    sources = load_project(REPO)
+    env_doc = sources.environments[env_name]
+    env, errors = check_model(Layer(env_doc.data, env_doc.positions, env_doc.path), Environment, "Environment")
+    assert env is not None, errors
+    layer = resolve_service(sources.services[service_name], Layer.of(env_doc, ("spec", "defaults")), sources.overlays.get((env_name, service_name)))
+    service, errors = check_model(layer, ModelService, "ModelService")
+    assert service is not None, errors
+    return lower_service(service, env, layer, f"services/{service_name}.yaml"), env
+
+
+def schema_errors(body: dict, kubernetes_version: str = "1.33") -> list[str]:
+    """Why the API server would reject the object: core kinds through kubernetes-validate (strict),
+    custom resources through the kubeconform-layout catalog beside the repository (../shared)."""
+    import json
+
+    import jsonschema
+    import kubernetes_validate
+
+    from tests.conftest import SHARED
+
+    group, _, version = body["apiVersion"].rpartition("/")
+    if not group or group in ("apps", "autoscaling", "policy"):
+        try:
+            kubernetes_validate.validate(body, kubernetes_version, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            return [str(error).splitlines()[0]]
+        return []
+    schema = json.loads((SHARED / "schemas-catalog" / group / f"{body['kind'].lower()}_{version}.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]

@@ -13,12 +13,12 @@ from ..bundle import Manifest
 from ..lower import ServicePlan
 from ..spec.models import Environment
 from ..images import mirror_manifests
-from . import gitops, kserve, smoketest
+from . import autoscaling, availability, gitops, kserve, monitoring, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
 EnvironmentEmitter = Callable[[list[ServicePlan], Environment], list[Manifest]]
 
-SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit, smoketest.emit)
+SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit, autoscaling.emit, availability.emit, monitoring.emit, smoketest.emit)
 ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = (gitops.emit,)
 
 

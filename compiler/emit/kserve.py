@@ -1,10 +1,16 @@
-"""Emit the KServe InferenceService (serving.kserve.io/v1beta1) of a service plan."""
+"""Emit the KServe InferenceService (serving.kserve.io/v1beta1) of a service plan.
+
+Scaling fields follow the plan's replica owner: Knative and KServe's own HPA get minReplicas,
+scaleMetric and scaleTarget; KEDA gets spec.predictor.autoScaling; an HPA of ours gets
+autoscalerClass external so KServe makes none. No `replicas` is written anywhere.
+"""
 
 from __future__ import annotations
 
 from ..bundle import Manifest
 from ..errors import Location
-from ..lower import ServicePlan
+from .. import upstream
+from ..lower import AutoscalerPlan, ServicePlan
 from ..spec.models import EnvVar, Environment
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION
 
@@ -33,7 +39,9 @@ def _model(plan: ServicePlan) -> dict:
             "protocolVersion": model.protocol_version,
             "args": list(model.args),
             "env": _env(model.env),
+            "ports": [dict(port) for port in plan.metrics.container_ports] if plan.metrics else [],
             "resources": plan.resources,
+            "securityContext": plan.security_context,
         }
     )
 
@@ -45,6 +53,9 @@ def _container(plan: ServicePlan) -> dict:
     if container.storage_uri:
         # KServe runs its storage initializer for a custom container when STORAGE_URI is set.
         env.append({"name": "STORAGE_URI", "value": container.storage_uri})
+    ports = [port.model_dump(by_alias=True, exclude_none=True) for port in container.ports]
+    if plan.metrics and plan.metrics.container_ports:
+        ports = [dict(port) for port in plan.metrics.container_ports]
     return _drop_empty(
         {
             "name": CUSTOM_CONTAINER_NAME,
@@ -52,25 +63,79 @@ def _container(plan: ServicePlan) -> dict:
             "command": list(container.command),
             "args": list(container.args),
             "env": env,
-            "ports": [port.model_dump(by_alias=True, exclude_none=True) for port in container.ports],
+            "ports": ports,
             "resources": plan.resources,
+            "securityContext": plan.security_context,
         }
     )
 
 
+def _whole(value: str | int | float | None) -> int | None:
+    """scaleTarget is an int32 in KServe; the rules have checked the value is whole."""
+    return None if value is None else int(float(value))
+
+
+def _keda_autoscaling(scaler: AutoscalerPlan) -> dict:
+    """spec.predictor.autoScaling: KServe builds its ScaledObject from it (class keda, v0.15+)."""
+    external = scaler.external
+    assert external is not None and external.query
+    metric = {
+        "type": "External",
+        "external": {
+            "metric": _drop_empty({"backend": external.backend, "serverAddress": external.server_address, "query": external.query}),
+            # KServe hands target.value to KEDA as the threshold per replica.
+            "target": {"type": "Value", "value": scaler.target},
+        },
+    }
+    behavior = {}
+    if scaler.scale_up_seconds is not None:
+        behavior["scaleUp"] = {"stabilizationWindowSeconds": scaler.scale_up_seconds}
+    if scaler.scale_down_seconds is not None:
+        behavior["scaleDown"] = {"stabilizationWindowSeconds": scaler.scale_down_seconds}
+    return _drop_empty({"metrics": [metric], "behavior": behavior})
+
+
+def _scaling_fields(scaler: AutoscalerPlan) -> dict:
+    fields: dict = {
+        "minReplicas": scaler.min_replicas,
+        "maxReplicas": scaler.max_replicas,
+        "containerConcurrency": scaler.container_concurrency,
+    }
+    if scaler.owner in ("knative-kpa", "knative-hpa", "kserve-hpa"):
+        # KServe derives the Knative annotations or its own HPA from these two fields.
+        fields["scaleMetric"] = scaler.metric
+        fields["scaleTarget"] = _whole(scaler.target)
+    elif scaler.owner == "keda":
+        fields["autoScaling"] = _keda_autoscaling(scaler)
+    return fields
+
+
+def _spread(plan: ServicePlan) -> list[dict]:
+    """Soft spreading over zones and nodes: never blocks scheduling (GPU nodes are scarce)."""
+    if not plan.spread:
+        return []
+    selector = {"matchLabels": upstream.predictor_pod_labels(plan.name)}
+    return [
+        {"maxSkew": 1, "topologyKey": key, "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": selector}
+        for key in ("topology.kubernetes.io/zone", "kubernetes.io/hostname")
+    ]
+
+
 def _predictor(plan: ServicePlan) -> dict:
     predictor = plan.predictor
-    scaling = plan.scaling
+    gpu = plan.gpu
     credentials = predictor.credentials
     body: dict = {
-        "minReplicas": scaling.min_replicas,
-        "maxReplicas": scaling.max_replicas,
-        "containerConcurrency": scaling.container_concurrency,
+        **_scaling_fields(plan.autoscaler),
+        "timeout": plan.timeout_seconds,
         "serviceAccountName": credentials.service_account_name if credentials else None,
         "imagePullSecrets": [{"name": name} for name in credentials.image_pull_secrets] if credentials else [],
         "labels": {**predictor.labels, "app.kubernetes.io/name": plan.name},
-        "annotations": dict(predictor.annotations),
-        "nodeSelector": dict(plan.gpu.node_selector) if plan.gpu else {},
+        "annotations": {**predictor.annotations, **plan.autoscaler.knative_annotations, **(gpu.burst_annotations if gpu else {})},
+        "nodeSelector": dict(gpu.node_selector) if gpu else {},
+        "tolerations": [dict(toleration) for toleration in gpu.tolerations] if gpu else [],
+        "runtimeClassName": gpu.runtime_class_name if gpu else None,
+        "topologySpreadConstraints": _spread(plan),
     }
     if predictor.model is not None:
         body["model"] = _model(plan)
@@ -95,15 +160,36 @@ def _origins(plan: ServicePlan) -> dict[str, Location]:
         f"{predictor}/minReplicas": plan.locate("spec", "scaling", "minReplicas"),
         f"{predictor}/maxReplicas": plan.locate("spec", "scaling", "maxReplicas"),
         f"{predictor}/containerConcurrency": plan.locate("spec", "scaling", "containerConcurrency"),
+        f"{predictor}/scaleMetric": plan.locate("spec", "scaling", "metric"),
+        f"{predictor}/scaleTarget": plan.locate("spec", "scaling", "target"),
+        f"{predictor}/autoScaling": plan.locate("spec", "scaling", "external"),
+        f"{predictor}/timeout": plan.locate("spec", "predictor", "timeoutSeconds"),
         f"{predictor}/nodeSelector": plan.locate("spec", "hardware", "gpu"),
+        f"{predictor}/tolerations": plan.locate("spec", "hardware", "gpu"),
+        f"{predictor}/runtimeClassName": plan.locate("spec", "hardware", "gpu"),
+        f"{predictor}/topologySpreadConstraints": plan.locate("spec", "scaling", "minReplicas"),
+        f"{impl}/securityContext": plan.locate("spec", "predictor", "security"),
     }
     for key in ("storageUri", "runtime", "runtimeVersion", "protocolVersion", "args", "env", "image", "command", "ports"):
         origins[f"{impl}/{key}"] = plan.locate(*spec_impl, key)
     return origins
 
 
-def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
+def _annotations(plan: ServicePlan) -> dict[str, str]:
+    """The user's annotations, then what the compiler decides (rules flag any disagreement)."""
     annotations = {**plan.annotations, DEPLOYMENT_MODE_ANNOTATION: plan.deployment_mode}
+    if plan.autoscaler.autoscaler_class:
+        annotations[upstream.AUTOSCALER_CLASS_ANNOTATION] = plan.autoscaler.autoscaler_class
+    if plan.gpu:
+        # Reviewers see the GPU class in the diff, not just a resource count.
+        annotations[upstream.GPU_CLASS_ANNOTATION] = plan.gpu.class_name
+    if plan.metrics:
+        annotations.update(plan.metrics.isvc_annotations)
+    return annotations
+
+
+def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
+    annotations = _annotations(plan)
     body = {
         "apiVersion": API_VERSION,
         "kind": "InferenceService",
