@@ -231,3 +231,30 @@ def test_broken_crd_file_is_a_configuration_error(tmp_path: Path):
         registry.lookup("example.com/v1", "Widget")
     with pytest.raises(SchemaSourceError, match="no such file or folder"):
         SchemaRegistry("1.33", crd_paths=[tmp_path / "missing"])
+
+
+def test_harden_repairs_catalog_style_schemas():
+    catalog = {
+        "type": "object",
+        "properties": {
+            "apiVersion": {"type": "string"},
+            "metadata": {"type": "object"},
+            "spec": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "config": {"type": "object", "x-kubernetes-preserve-unknown-fields": True, "properties": {"a": {"type": "string"}}, "additionalProperties": False},
+                    "port": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": True},
+                    "default": {"type": "object", "properties": {"x": {"x-kubernetes-preserve-unknown-fields": True, "additionalProperties": False}}},
+                },
+            },
+        },
+    }
+    hardened = crd.harden(catalog)
+    spec = hardened["properties"]["spec"]["properties"]
+    assert "additionalProperties" not in spec["config"]
+    assert spec["port"]["type"] == ["integer", "string"] and "anyOf" not in spec["port"]
+    assert "additionalProperties" not in spec["default"]["properties"]["x"]  # a property named "default" is still a schema
+    assert hardened["additionalProperties"] is False
+    assert hardened["properties"]["metadata"]["properties"]["name"]["pattern"]
+    assert catalog["properties"]["spec"]["properties"]["config"]["additionalProperties"] is False  # input untouched

@@ -133,3 +133,13 @@ def test_objects_that_are_not_json_data_are_reported(registry):
         assert [(i.keyword, i.message.startswith("not JSON data")) for i in report.issues] == [("type", True)]
     else:
         assert [i.pointer for i in report.issues] == ["/data/when"]
+
+
+def test_yaml_io_positions_can_feed_validate_objects(registry):
+    from compiler.validate.pointer import from_key_paths
+    from compiler.yaml_io import parse_documents
+
+    [document], problems = parse_documents("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  a/b: 1\n", "cm.yaml")
+    assert problems == []
+    report = validate_objects([ValidationInput(document.data, "cm.yaml", 0, from_key_paths(document.positions))], registry)
+    assert [(i.pointer, i.line, i.column) for i in report.issues] == [("/data/a~1b", 6, 3)]

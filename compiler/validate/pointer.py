@@ -57,3 +57,8 @@ def position_of(positions: Mapping[str, Any], pointer: str) -> tuple[int | None,
             if line:
                 return line, getattr(value, "column", None) or None
     return None, None
+
+
+def from_key_paths(positions: Mapping[tuple, Any]) -> dict[str, Any]:
+    """yaml_io's positions (key path → Location) as ValidationInput positions (pointer → Location)."""
+    return {to_pointer(key_path): location for key_path, location in positions.items()}
