@@ -143,3 +143,13 @@ def test_yaml_io_positions_can_feed_validate_objects(registry):
     assert problems == []
     report = validate_objects([ValidationInput(document.data, "cm.yaml", 0, from_key_paths(document.positions))], registry)
     assert [(i.pointer, i.line, i.column) for i in report.issues] == [("/data/a~1b", 6, 3)]
+
+
+def test_registry_pickles_without_its_compiled_schemas(registry):
+    import pickle
+
+    registry.lookup("v1", "ConfigMap")
+    copy = pickle.loads(pickle.dumps(registry))  # what a spawned worker receives
+    assert copy.kubernetes_version == registry.kubernetes_version and copy.engine == registry.engine
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": 1}}
+    assert [i.pointer for i in validate_objects([ValidationInput(body, "a.yaml")], copy).issues] == ["/data/k"]

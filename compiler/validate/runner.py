@@ -182,11 +182,14 @@ def validate_paths(
     workers = min(jobs or default_jobs(), max(1, len(files) // (PARALLEL_MIN_FILES // 2)))
     if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
         return ValidationReport.build(*_check_files(files, registry, options))
+    return ValidationReport.build(*_check_in_processes(files, registry, options, workers))
+
+
+def _check_in_processes(files: list[Path], registry: SchemaRegistry, options: Options, workers: int) -> tuple:
     from concurrent.futures import ProcessPoolExecutor
 
-    # Spread over the whole (sorted) list: folders often group files by kind.
-    step = max(1, len(files) // WARM_UP_FILES)
-    warm_up = files[::step]
+    # The warm-up sample is spread over the whole (sorted) list: folders often group files by kind.
+    warm_up = files[:: max(1, len(files) // WARM_UP_FILES)]
     issues, skipped, missing, resources = (list(part) for part in _check_files(warm_up, registry, options))
     chosen = set(warm_up)
     rest = [path for path in files if path not in chosen]
@@ -199,4 +202,4 @@ def validate_paths(
             skipped += part_skipped
             missing += part_missing
             resources += part_resources
-    return ValidationReport.build(issues, skipped, missing, resources)
+    return issues, skipped, missing, resources
