@@ -258,3 +258,30 @@ def test_harden_repairs_catalog_style_schemas():
     assert hardened["additionalProperties"] is False
     assert hardened["properties"]["metadata"]["properties"]["name"]["pattern"]
     assert catalog["properties"]["spec"]["properties"]["config"]["additionalProperties"] is False  # input untouched
+
+
+def test_any_of_reports_the_branch_that_was_meant():
+    from compiler.validate.engine import make_engine
+    from compiler.validate.messages import describe
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "target": {
+                "anyOf": [
+                    {"type": "object", "properties": {"port": {"type": "integer"}}, "additionalProperties": False},
+                    {"type": "string"},
+                ]
+            },
+            "either": {"type": "object", "anyOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        },
+    }
+    for engine in ("python-jsonschema", "jsonschema-rs"):
+        try:
+            compiled = make_engine(engine).compile(schema, {})
+        except ImportError:
+            continue
+        found = [(f.pointer, f.message) for f in describe(compiled.violations({"target": {"prot": 1}, "either": {}}))]
+        assert found == [("/target/prot", 'unknown field "prot"; did you mean "port"?'), ("/either", 'set at least one of "a", "b"')], engine
+        found = [(f.pointer, f.message) for f in describe(compiled.violations({"target": 5}))]
+        assert found == [("/target", "expected object or string, got integer 5")], engine

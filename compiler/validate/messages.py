@@ -183,8 +183,10 @@ def _alternatives(v: Violation) -> list[Finding]:
     if exclusive is not None:
         present = [name for name in exclusive if isinstance(v.instance, dict) and name in v.instance]
         return [Finding(here, v.keyword, f"only one of {_quoted(exclusive)} may be set, found {_quoted(present)}")]
-    if v.multiple_valid or not v.branches:
+    if v.multiple_valid:
         return [Finding(here, v.keyword, f"{show(v.instance)} matches more than one of the allowed forms")]
+    if not v.branches:
+        return [Finding(here, v.keyword, v.message)]
     if all(branch and all(sub.keyword == "required" and sub.path == v.path for sub in branch) for branch in v.branches):
         names = [name for branch in v.branches for sub in branch for name in (sub.schema or {}).get("required", [])]
         return [Finding(here, v.keyword, f"set at least one of {_quoted(dict.fromkeys(names))}")]
