@@ -16,15 +16,13 @@ builds exactly the synced objects; `kubectl kustomize rendered/<env>/_gitops` th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .bundle import Manifest
 from .check import check_model
 from .emit.gitops import is_gitops_object
 from .emit.gitops_fleet import fleet_manifests
 from .errors import Diagnostic
 from .images import IMAGES_FILE, images_file
-from .load import load_project
+from .load import ProjectSources
 from .resolve import Layer
 from .spec.models import Environment
 from .write import KUSTOMIZATION, kustomization, render_tree
@@ -59,17 +57,13 @@ def fleet_files(environments: list[Environment]) -> tuple[dict[str, bytes], list
     return dict(sorted(files.items())), diagnostics
 
 
-def fleet_tree(root: Path) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """fleet_files for the project at root, from every environment that passes its model check.
-
-    Reads environments/ (not pure); an environment with errors is left out, and `compile` reports
-    its errors anyway.
-    """
-    sources = load_project(root)
+def fleet_tree(sources: ProjectSources) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """fleet_files for a loaded project, from every environment that passes its model check,
+    whichever environments a run compiles: the ApplicationSet spans them all. An environment with
+    errors is left out; compiling it reports them."""
     environments = []
     for doc in sources.environments.values():
         env, errors = check_model(Layer(doc.data, doc.positions, doc.path), Environment, "Environment")
         if env is not None and not errors:
             environments.append(env)
     return fleet_files(environments)
-

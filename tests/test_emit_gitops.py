@@ -190,3 +190,15 @@ def test_smoke_test_is_not_rendered_under_flux_and_says_so(tmp_path):
     compiled = compile_env(root, "prod")
     assert smoke_jobs(compiled.files) == []
     assert [d.rule for d in compiled.result.diagnostics if d.rule == "SMOKE-01"] == ["SMOKE-01"]
+
+
+def test_fleet_tree_spans_every_environment_of_the_project(tmp_path):
+    from compiler.extras import fleet_tree
+    from compiler.load import load_project
+
+    appset = {**ARGOCD, "applicationSet": True}
+    root = write_project(tmp_path, [IRIS], [environment("prod", gitops=appset), environment("staging", gitops=appset), environment("dev", gitops=FLUX)])
+    files, diagnostics = fleet_tree(load_project(root))
+    assert not diagnostics
+    (appset_body,) = [load_yaml(content) for name, content in files.items() if name != "kustomization.yaml"]
+    assert [e["environment"] for e in appset_body["spec"]["generators"][0]["list"]["elements"]] == ["prod", "staging"]
