@@ -51,8 +51,11 @@ def _plain(node: Any, path: KeyPath, file: str, positions: dict[KeyPath, Locatio
     """Turn ruamel's round-trip nodes into dict/list/scalars, recording positions."""
     if isinstance(node, CommentedMap):
         result = {}
+        own_line, own_col = (node.lc.line or 0), (node.lc.col or 0)
         for key in node:
-            line, col = node.lc.key(key)
+            # Keys brought in by a YAML merge key (`<<: *anchor`) have no position of their
+            # own in this mapping: they are reported at the mapping itself.
+            line, col = node.lc.key(key) if key in node.lc.data else (own_line, own_col)
             child_path = path + (str(key),)
             positions[child_path] = Location(file, line + 1, col + 1)
             result[str(key)] = _plain(node[key], child_path, file, positions)

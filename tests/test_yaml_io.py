@@ -41,3 +41,11 @@ def test_dump_never_folds_long_lines():
 
 def test_dump_is_independent_of_insertion_order():
     assert dump({"b": 1, "a": {"d": 1, "c": 2}}) == dump({"a": {"c": 2, "d": 1}, "b": 1})
+
+
+def test_merge_keys_resolve_and_locate_at_the_mapping():
+    docs, errors = parse_documents("base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n", "f.yaml")
+    assert not errors
+    assert docs[0].data["other"] == {"x": 1, "y": 2}
+    assert docs[0].positions[("other", "y")] == Location("f.yaml", 4, 3)
+    assert docs[0].positions[("other", "x")].path == "f.yaml"
