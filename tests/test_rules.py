@@ -16,6 +16,25 @@ def model(**values) -> dict:
     return spec(predictor={"model": values})
 
 
+def standard(**scaling) -> dict:
+    return spec(mode="standard", scaling=scaling)
+
+
+def knative(**scaling) -> dict:
+    return spec(scaling=scaling)
+
+
+def env(**values) -> dict:
+    return {"spec": values}
+
+
+SLS_QPS = {"name": "sls_ingress_qps", "selector": {"sls.logstore": "nginx-ingress"}}
+PROM_QPS = {"query": "sum(rate(requests_total[1m]))", "serverAddress": "http://prometheus.monitoring:9090"}
+KEDA_ENV = env(autoscaling={"keda": True})
+ELASTIC_T4 = {"t4": {"elastic": {"burst": "eci_only", "eciUseSpecs": ["ecs.gn6i-c4g1.xlarge"]}}}
+SIX_SPECS = {"t4": {"elastic": {"burst": "eci", "eciUseSpecs": [f"ecs.gn6i-c{n}g1.xlarge" for n in (4, 8, 16, 24, 32, 48)]}}}
+
+
 FIRING = [
     ("KS-01", spec(mode=None), None),
     ("KS-01", {"metadata": {"annotations": {"serving.kserve.io/deploymentMode": "Standard"}}}, None),
@@ -41,6 +60,45 @@ FIRING = [
     ("GPU-01", spec(predictor={"resources": {"requests": {"nvidia.com/gpu": 1}}}), None),
     ("GPU-01", spec(predictor={"resources": {"limits": {"nvidia.com/mig-1g.5gb": 1, "nvidia.com/mig-2g.10gb": 1}}}), None),
     ("GPU-01", spec(hardware={"gpu": {"class": "t4"}}, predictor={"resources": {"limits": {"nvidia.com/gpu": 1}}}), None),
+    # scaling
+    ("SCALE-01", standard(metric="external", target=10), None),
+    ("SCALE-01", standard(metric="cpu", external=SLS_QPS), None),
+    ("SCALE-01", standard(metric="external", target=10, external={**SLS_QPS, **PROM_QPS}), None),
+    ("SCALE-01", standard(metric="external", target=10, external={"selector": {"a": "b"}}), None),
+    ("SCALE-01", standard(metric="external", target=10, external={**PROM_QPS, "selector": {"a": "b"}}), KEDA_ENV),
+    ("SCALE-01", standard(metric="external", external=SLS_QPS), None),
+    ("KS-09", standard(metric="external", target=10, external=PROM_QPS), None),
+    ("KS-09", standard(metric="external", target=10, external=PROM_QPS), env(autoscaling={"keda": True}, versions={"kserve": "0.14.1"})),
+    ("KS-09", {**standard(metric="cpu", target=70), "metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "keda"}}}, None),
+    ("KS-09", {"metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "hpa"}}}, None),
+    ("KS-10", standard(metric="concurrency", target=5), None),
+    ("KS-10", standard(metric="cpu", target=150), None),
+    ("KS-10", standard(metric="memory"), None),
+    ("KS-10", standard(metric="memory", target="0.5"), None),
+    ("KS-11", standard(metric="external", target=10, external={"query": "up"}), KEDA_ENV),
+    ("KS-11", standard(metric="external", target=0, external=PROM_QPS), KEDA_ENV),
+    ("KS-12", knative(metric="external", target=10, external=SLS_QPS), None),
+    ("KS-12", knative(metric="cpu", target=70, minReplicas=0), None),
+    ("KS-12", knative(metric="concurrency", target=0.5), None),
+    ("KS-15", standard(minReplicas=0, maxReplicas=3), None),
+    ("KS-15", standard(minReplicas=0, maxReplicas=10, metric="external", target=10, external=SLS_QPS), None),
+    ("KS-16", {"metadata": {"annotations": {"autoscaling.knative.dev/min-scale": "2"}}}, None),
+    ("KS-16", spec(predictor={"annotations": {"autoscaling.knative.dev/initial-scale": "3"}}), None),
+    ("KS-18", spec(predictor={"timeoutSeconds": 900}), None),
+    ("KS-18", spec(predictor={"timeoutSeconds": 400}), env(knative={"maxRevisionTimeoutSeconds": 300})),
+    ("KS-19", standard(maxReplicas=None, metric="external", target=10, external=SLS_QPS), None),
+    ("KS-19", {**standard(metric="external", target=10, external=SLS_QPS), "metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "hpa"}}}, None),
+    ("SCALE-02", standard(initialScale=1), None),
+    ("SCALE-02", standard(containerConcurrency=4), None),
+    ("SCALE-02", knative(stabilization={"scaleUpSeconds": 30}), None),
+    ("SCALE-02", knative(initialScale=0), None),
+    ("SCALE-02", knative(metric="cpu", target=70, scaleToZeroRetentionSeconds=60), None),
+    ("GPU-02", spec(hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 0}), None),
+    ("GPU-02", spec(mode="standard", hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 0, "metric": "external", "target": 5, "external": PROM_QPS}), KEDA_ENV),
+    ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=ELASTIC_T4)),
+    ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=SIX_SPECS, versions={"kubernetes": "1.23"})),
+    ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4", "count": 2}}), env(gpuClasses={"t4": {"quota": 4}})),
+    ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4"}}, scaling={"maxReplicas": None}), env(gpuClasses={"t4": {"quota": 8}})),
     # images and delivery
     ("IMG-01", None, {"spec": {"images": {"requireDigests": True}}}),
     ("IMG-01", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), {"spec": {"images": {"requireDigests": True}}}),
@@ -66,6 +124,33 @@ QUIET = [
     ("SEC-01", model(env=[{"name": "LOG_LEVEL", "value": "debug"}]), None),
     ("GPU-CLASS", spec(hardware={"gpu": {"class": "t4", "count": 2}}), None),
     ("GPU-01", spec(predictor={"resources": {"requests": {"nvidia.com/gpu": 1}, "limits": {"nvidia.com/gpu": 1}}}), None),
+    # scaling
+    ("SCALE-01", standard(minReplicas=1, maxReplicas=10, metric="external", target=10, external=SLS_QPS), None),
+    ("SCALE-01", standard(metric="cpu", target=70), None),
+    ("KS-09", standard(metric="external", target=10, external=PROM_QPS), KEDA_ENV),
+    ("KS-09", {**standard(metric="cpu", target=70), "metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "hpa"}}}, None),
+    ("KS-10", standard(metric="cpu", target=70), None),
+    ("KS-10", standard(metric="memory", target=80), None),
+    ("KS-10", knative(metric="concurrency", target=5), None),
+    ("KS-11", standard(metric="external", target="500m", external=PROM_QPS), KEDA_ENV),
+    ("KS-12", knative(metric="rps", target=20), None),
+    ("KS-12", knative(metric="cpu", target=70, minReplicas=1), None),
+    ("KS-12", standard(metric="external", target=10, external=SLS_QPS), None),
+    ("KS-15", standard(minReplicas=0, maxReplicas=3, metric="external", target=5, external=PROM_QPS), KEDA_ENV),
+    ("KS-15", knative(minReplicas=0), None),
+    ("KS-16", {"metadata": {"annotations": {"autoscaling.knative.dev/window": "120s"}}}, None),
+    ("KS-18", spec(predictor={"timeoutSeconds": 300}), None),
+    ("KS-18", spec(mode="standard", predictor={"timeoutSeconds": 900}), None),
+    ("KS-19", standard(minReplicas=1, maxReplicas=10, metric="external", target=10, external=SLS_QPS), None),
+    ("KS-19", {**standard(metric="external", target=10, external=SLS_QPS), "metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "external"}}}, None),
+    ("SCALE-02", standard(stabilization={"scaleUpSeconds": 0, "scaleDownSeconds": 300}, metric="cpu", target=70), None),
+    ("SCALE-02", knative(initialScale=0, scaleToZeroRetentionSeconds=60, stabilization={"scaleDownSeconds": 300}), env(knative={"allowZeroInitialScale": True})),
+    ("GPU-02", spec(mode="standard", hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 0}), None),
+    ("GPU-02", spec(hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 1}), None),
+    ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=ELASTIC_T4, versions={"kubernetes": "1.23"})),
+    ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), None),
+    ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4", "count": 2}}), env(gpuClasses={"t4": {"quota": 6}})),
+    ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4"}}, scaling={"maxReplicas": None}), None),
     # images and delivery
     ("IMG-01", None, {"spec": {"images": {"requireDigests": True, "runtimes": {"kserve-sklearnserver": "kserve/sklearnserver@sha256:" + "a" * 64}}}}),
     ("IMG-01", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), None),

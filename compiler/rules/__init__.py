@@ -70,7 +70,7 @@ def rule(rule_id: str, summary: str, severity: Severity = "error", source: str =
 
 def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the list is explicit so the order is stable.
-    from . import kserve, secrets, hardware, images, delivery  # noqa: F401
+    from . import kserve, secrets, hardware, images, delivery, scaling  # noqa: F401
 
 
 def all_rules() -> list[Rule]:
