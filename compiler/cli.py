@@ -11,11 +11,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .load import display_path
 from .pipeline import CompileOptions, CompileResult, compile_project
 from .report import diagnostics_text, summary_line, to_json
-from .write import compare, write_tree
+from .extras import GITOPS_DIR
+from .images import IMAGE_FORMATS, list_images, render_images
+from .write import Staleness, compare, write_tree
 
 OUTPUT_FORMATS = click.Choice(["text", "json"])
 
@@ -44,6 +46,15 @@ def _emit_diagnostics(result: CompileResult) -> None:
     if result.diagnostics:
         names = [env.name for env in result.environments]
         click.echo(diagnostics_text(result.diagnostics, names), err=True)
+
+
+def _echo_stale(folder: Path, staleness: Staleness) -> None:
+    for name in staleness.changed:
+        click.echo(f"{display_path(folder / name)}: stale: differs from what compile would write", err=True)
+    for name in staleness.missing:
+        click.echo(f"{display_path(folder / name)}: stale: missing, compile would write it", err=True)
+    for name in staleness.extra:
+        click.echo(f"{display_path(folder / name)}: stale: not written by compile, would be removed", err=True)
 
 
 @main.command("compile")
@@ -76,23 +87,162 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
             staleness = compare(folder, env.files)
             entry["stale"] = {"changed": list(staleness.changed), "missing": list(staleness.missing), "extra": list(staleness.extra)}
             stale_any |= staleness.stale
-            for name in staleness.changed:
-                click.echo(f"{display_path(folder / name)}: stale: differs from what compile would write", err=True)
-            for name in staleness.missing:
-                click.echo(f"{display_path(folder / name)}: stale: missing, compile would write it", err=True)
-            for name in staleness.extra:
-                click.echo(f"{display_path(folder / name)}: stale: not written by compile, would be removed", err=True)
+            _echo_stale(folder, staleness)
         else:
             write_tree(folder, env.files)
             if output == "text":
                 click.echo(f"{env.name}: {len(env.manifests)} manifests → {display_path(folder)}/")
         report["environments"].append(entry)
+    fleet_folder = out_root / GITOPS_DIR
+    if check:
+        staleness = compare(fleet_folder, result.fleet_files)
+        stale_any |= staleness.stale
+        _echo_stale(fleet_folder, staleness)
+    elif result.fleet_files or fleet_folder.exists():
+        write_tree(fleet_folder, result.fleet_files)
     if check and output == "text":
         click.echo("rendered tree is stale: run `inferplane compile` and commit the result" if stale_any else "rendered tree is up to date", err=stale_any)
     if output == "json":
         report["stale"] = stale_any
         click.echo(to_json(report))
     sys.exit(1 if stale_any else 0)
+
+
+def _compiled_or_exit(project: Path, envs: list[str] | None, options: CompileOptions) -> CompileResult:
+    result = compile_project(project, envs, options)
+    _emit_diagnostics(result)
+    if not result.ok:
+        click.echo(f"compile failed: {summary_line(result.diagnostics)}", err=True)
+        sys.exit(1)
+    return result
+
+
+@main.command("images")
+@click.option("--env", "env_name", required=True, help="Environment whose images to list.")
+@click.option("-o", "--output", "output", type=click.Choice(IMAGE_FORMATS), default="text", show_default=True, help="text, json, or a skopeo-sync YAML for mirroring.")
+@click.pass_obj
+def images_command(project: Path, env_name: str, output: str) -> None:
+    """Every container image the environment's manifests pull (runtime images included)."""
+    result = _compiled_or_exit(project, [env_name], CompileOptions())
+    env = result.environments[0]
+    click.echo(render_images(list_images(env.manifests, env.environment), output), nl=False)
+
+
+@main.command("diff")
+@click.option("--base", "base_ref", help="Git ref to compare with (default: the merge base with the default branch).")
+@click.option("--compile-base", is_flag=True, help="Compile the base's specs instead of reading its committed rendered tree.")
+@click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Compare two folders: the old rendered tree…")
+@click.option("--to", "to_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="…and the new one.")
+@click.option("--env", "envs", multiple=True, help="Limit to these environments (repeatable).")
+@click.option("--against", "against", help="Drift: compare --env ENV with this environment of the same tree.")
+@click.option("-o", "--format", "--output", "output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed.")
+@click.pass_obj
+def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_dir: Path | None, to_dir: Path | None, envs: tuple[str, ...], against: str | None, output: str, color: bool | None, exit_code: bool) -> None:
+    """Semantic diff of rendered trees, in the words a reviewer cares about."""
+    from .diff import diff_environments, diff_trees, load_tree_from_folder, render_json, render_markdown, render_text
+
+    env_list = list(dict.fromkeys(envs)) or None
+    if bool(from_dir) != bool(to_dir):
+        raise click.UsageError("--from and --to go together")
+    if against:
+        if not env_list or len(env_list) != 1:
+            raise click.UsageError("--against compares one environment: give exactly one --env")
+        tree = load_tree_from_folder(to_dir) if to_dir else _head_tree(project, None)
+        for name in (env_list[0], against):
+            if name not in tree.environments:
+                raise UsageError(f"unknown environment {name!r} (known: {', '.join(sorted(tree.environments))})")
+        result = diff_environments(tree, against, env_list[0])
+    elif from_dir and to_dir:
+        result = diff_trees(load_tree_from_folder(from_dir), load_tree_from_folder(to_dir), environments=env_list)
+    else:
+        from .review import base_tree
+
+        head = _head_tree(project, env_list)
+        base = base_tree(project, base_ref, env_list, CompileOptions(), compile_base)
+        result = diff_trees(base, head, environments=env_list or sorted(head.environments))
+    if output == "markdown":
+        click.echo(render_markdown(result), nl=False)
+    elif output == "json":
+        click.echo(render_json(result))
+    else:
+        click.echo(render_text(result, color=sys.stdout.isatty() if color is None else color), nl=False)
+    sys.exit(1 if exit_code and result.changed else 0)
+
+
+def _head_tree(project: Path, envs: list[str] | None):
+    from .review import compiled_tree
+
+    try:
+        return compiled_tree(project, envs, CompileOptions(), label="working tree")
+    except InputError as exc:
+        click.echo(diagnostics_text(exc.diagnostics), err=True)
+        click.echo("compile failed: fix the specs before diffing", err=True)
+        sys.exit(1)
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--kubernetes-version", default="1.33", show_default=True, help="Kubernetes version of the core kinds' schemas.")
+@click.option("--crd", "crds", multiple=True, type=click.Path(exists=True, path_type=Path), help="CRD file or folder (repeatable).")
+@click.option("--schema-location", "locations", multiple=True, help="kubeconform-style schema location template, folder or URL (repeatable; URLs are read from the cache `schemas pull` fills).")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".inferplane-cache"), show_default=True)
+@click.option("--ignore-missing-schemas", is_flag=True, help="Skip kinds with no schema (counted in the summary) instead of failing.")
+@click.option("-o", "--output", "output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("--summary", is_flag=True, help="End with a summary line (text) or block.")
+@click.option("--kubeconform", "kubeconform", is_flag=True, help="Also run kubeconform (if on PATH) and report where the two disagree.")
+def validate_command(paths: tuple[Path, ...], kubernetes_version: str, crds: tuple[Path, ...], locations: tuple[str, ...], cache_dir: Path, ignore_missing_schemas: bool, output: str, summary: bool, kubeconform: bool) -> None:
+    """Validate manifests (any tree, ours or hand-written) offline, as strict as the API server."""
+    from .validate import SchemaRegistry, validate_paths
+    from .validate import report as validation_report
+    from .validate.kubeconform import second_opinion
+
+    registry = SchemaRegistry(kubernetes_version=kubernetes_version, crd_paths=list(crds), schema_locations=list(locations), cache_dir=cache_dir)
+    report = validate_paths(list(paths), registry, ignore_missing_schemas=ignore_missing_schemas)
+    render = {"text": validation_report.to_text, "json": validation_report.to_json, "junit": validation_report.to_junit}[output]
+    text = render(report, summary=summary)
+    if text:
+        click.echo(text.rstrip("\n"))
+    ok = report.ok
+    if kubeconform:
+        opinion = second_opinion(list(paths), registry, report)
+        if opinion is None:
+            click.echo("kubeconform: not found on PATH; no second opinion", err=True)
+        else:
+            for d in opinion.disagreements:
+                click.echo(f"{d.file}: {d.kind} {d.name}: inferplane says {d.ours}, kubeconform says {d.theirs}: {d.their_message or '; '.join(d.our_messages)}", err=True)
+            click.echo(f"kubeconform: {opinion.agreed} agreed, {len(opinion.disagreements)} disagreed, {opinion.no_opinion} without an opinion", err=True)
+            ok = ok and opinion.ok
+    sys.exit(0 if ok else 1)
+
+
+@main.group("schemas")
+def schemas_group() -> None:
+    """Schemas of custom resources for validation."""
+
+
+@schemas_group.command("pull")
+@click.option("--env", "env_name", required=True, help="Environment whose schema locations and Kubernetes version to use.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".inferplane-cache"), show_default=True)
+@click.pass_obj
+def schemas_pull_command(project: Path, env_name: str, cache_dir: Path) -> None:
+    """Fetch the schemas an environment's URL schema locations name into the cache (the only network use)."""
+    from .validate import pull_schemas
+
+    result = _compiled_or_exit(project, [env_name], CompileOptions())
+    env = result.environments[0]
+    kinds = sorted({(m.api_version, m.kind) for m in env.manifests})
+    pulled = pull_schemas(env.environment.spec.validation.schema_locations, kinds, cache_dir, kubernetes_version=env.environment.spec.versions.kubernetes)
+    for url, digest in pulled.fetched:
+        click.echo(f"fetched {url} (sha256:{digest[:12]})")
+    for url in pulled.cached:
+        click.echo(f"cached {url}")
+    for api_version, kind in pulled.not_found:
+        click.echo(f"no schema found for {kind} ({api_version})", err=True)
+    for url, error in pulled.failed:
+        click.echo(f"failed {url}: {error}", err=True)
+    sys.exit(0 if pulled.ok else 1)
 
 
 @main.command("schema")

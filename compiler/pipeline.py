@@ -12,6 +12,7 @@ from pathlib import Path
 from . import bundle
 from .check import check_model
 from .emit import emit_all
+from .extras import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique
 from .load import ProjectSources, display_path, load_project
 from .lower import ServicePlan, lower_service
@@ -35,6 +36,7 @@ class EnvironmentResult:
     manifests: list[bundle.Manifest] = field(default_factory=list)
     plans: list[ServicePlan] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    environment: Environment | None = None
 
     @property
     def ok(self) -> bool:
@@ -46,6 +48,7 @@ class CompileResult:
     root: Path
     environments: list[EnvironmentResult]
     diagnostics: list[Diagnostic]  # every diagnostic of the run, sorted and de-duplicated
+    fleet_files: dict[str, bytes] = field(default_factory=dict)  # rendered/_gitops/ (ApplicationSet)
 
     @property
     def ok(self) -> bool:
@@ -106,6 +109,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(_in_env(errors, env_name))
     if env is None:
         return result
+    result.environment = env
     plans, diagnostics = _plan_services(sources, env_name, env)
     result.diagnostics.extend(diagnostics)
     result.plans = plans
@@ -117,7 +121,9 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
     result.manifests = manifests
     if result.ok:
-        result.files = render_tree(env_name, manifests, {plan.name: plan.source for plan in plans})
+        service_files = {plan.name: plan.source for plan in plans}
+        synced, extra = split_tree(env_name, manifests, env, service_files)
+        result.files = render_tree(env_name, synced, service_files, extra)
     return result
 
 
@@ -133,5 +139,6 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
         raise UsageError(f"unknown environment {', '.join(unknown)} (known: {known})")
     schemas = SchemaRegistryCache()
     results = [compile_environment(sources, name, options, schemas) for name in names]
-    everything = list(sources.diagnostics) + [d for r in results for d in r.diagnostics]
-    return CompileResult(root, results, sorted_unique(everything))
+    fleet_files, fleet_diagnostics = fleet_tree(sources)
+    everything = list(sources.diagnostics) + [d for r in results for d in r.diagnostics] + fleet_diagnostics
+    return CompileResult(root, results, sorted_unique(everything), fleet_files)

@@ -60,10 +60,18 @@ def schema_sources(env: Environment, env_dir: Path, options: "CompileOptions") -
     return tuple(dict.fromkeys(paths)), notices
 
 
+def _resolve_location(location: str, env_dir: Path) -> str:
+    """Folder templates are relative to the environment file, like its CRD paths; URLs stay."""
+    if "://" in location or location == "default" or Path(location).is_absolute():
+        return location
+    return str((env_dir / location).resolve())
+
+
 def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Path, options: "CompileOptions", cache: SchemaRegistryCache) -> list[Diagnostic]:
     env_name = env.metadata.name
     crd_paths, diagnostics = schema_sources(env, env_dir, options)
-    registry = cache.get(env.spec.versions.kubernetes, crd_paths, tuple(env.spec.validation.schema_locations))
+    locations = tuple(_resolve_location(location, env_dir) for location in env.spec.validation.schema_locations)
+    registry = cache.get(env.spec.versions.kubernetes, crd_paths, locations)
     inputs = [ValidationInput(body=m.body, file=f"rendered/{env_name}/{m.file_name}", document=0) for m in manifests]
     report = validate_objects(inputs, registry, ignore_missing_schemas=True)
     by_file = {f"rendered/{env_name}/{m.file_name}": m for m in manifests}

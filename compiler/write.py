@@ -72,6 +72,11 @@ def write_tree(folder: Path, files: dict[str, bytes]) -> None:
     The new tree is complete on disk before the old one moves, so an interrupted write leaves
     either the old tree or the new one (plus a `.old` folder to delete), never a mix.
     """
+    if not files:
+        # Nothing to write: the folder goes (an empty tree is no tree).
+        if folder.exists():
+            shutil.rmtree(folder)
+        return
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
     try:

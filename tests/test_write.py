@@ -19,3 +19,9 @@ def test_compare_names_changed_missing_and_extra(tmp_path):
 def test_compare_up_to_date(tmp_path):
     write_tree(tmp_path / "t", {"a": b"1"})
     assert not compare(tmp_path / "t", {"a": b"1"}).stale
+
+
+def test_writing_no_files_removes_the_folder(tmp_path):
+    write_tree(tmp_path / "t", {"a": b"1"})
+    write_tree(tmp_path / "t", {})
+    assert not (tmp_path / "t").exists()

@@ -21,7 +21,8 @@ from .model import Issue, ResourceResult, SkippedRule, ValidationInput, Validati
 from .pointer import position_of
 from .registry import SchemaRegistry
 
-SKIPPED_FILE_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+# Not Kubernetes objects: kustomize inputs and the image list inferplane writes beside a tree.
+SKIPPED_FILE_NAMES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization", "images.yaml"})
 # Below this many files one process is faster than starting workers (measured: ~40 ms to fork two).
 PARALLEL_MIN_FILES = 600
 # Files the parent validates itself before forking: it compiles the schemas of the kinds they hold
