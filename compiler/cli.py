@@ -23,7 +23,7 @@ OUTPUT_FORMATS = click.Choice(["text", "json"])
 
 
 class _Group(click.Group):
-    """Usage errors exit 2 (click's default); our own UsageError joins them."""
+    """Usage errors exit 2 (click's default, and our UsageError); InputError exits 1."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -31,6 +31,10 @@ class _Group(click.Group):
         except UsageError as exc:
             click.echo(f"inferplane: error: {exc}", err=True)
             ctx.exit(2)
+        except InputError as exc:
+            # A stage that cannot go on (unreadable tree, broken schema source): located lines, exit 1.
+            click.echo(diagnostics_text(exc.diagnostics), err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

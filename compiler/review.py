@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from .diff import Tree, load_tree_at_ref, tree_from_texts
+from .diff import Tree, load_tree_at_ref
+from .diff.load import tree_from_texts
 from .errors import InputError, UsageError
 from .pipeline import CompileOptions, CompileResult, compile_project
 
