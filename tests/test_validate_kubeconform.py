@@ -81,3 +81,14 @@ def test_disagreements_are_listed(tmp_path: Path, fake_kubeconform: Path):
     assert args[6] == "1.33.0"
     assert args[args.index("-schema-location") + 1].endswith("/{{.Group}}/{{.ResourceKind}}.json")
     assert [a for a in args if a.endswith(".yaml")] == [str(f) for f in files]
+
+
+def test_folders_are_expanded_like_validate_paths(tmp_path: Path, fake_kubeconform: Path):
+    (tmp_path / "tree" / "ns").mkdir(parents=True)
+    (tmp_path / "tree" / "ns" / "a.yaml").write_text(configmap("a"), encoding="utf-8")
+    (tmp_path / "tree" / "kustomization.yaml").write_text("resources: [ns/a.yaml]\n", encoding="utf-8")
+    registry = SchemaRegistry("1.33")
+    report = validate_paths([tmp_path / "tree"], registry)
+    opinion = second_opinion([tmp_path / "tree"], registry, report)
+    assert opinion is not None and opinion.ok and opinion.agreed == 1
+    assert [a for a in json.loads(fake_kubeconform.read_text()) if a.endswith(".yaml")] == [str(tmp_path / "tree" / "ns" / "a.yaml")]

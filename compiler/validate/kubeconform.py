@@ -21,6 +21,7 @@ from typing import Iterable, Sequence
 from .locations import normalized_kubernetes_version
 from .model import ValidationReport
 from .registry import SchemaRegistry
+from .runner import manifest_files
 
 _STATUS = {"statusValid": "valid", "statusInvalid": "invalid", "statusError": "error", "statusSkipped": "skipped", "VALID": "valid", "INVALID": "invalid", "ERROR": "error", "SKIPPED": "skipped"}
 
@@ -104,11 +105,16 @@ def run_kubeconform(files: Sequence[str], locations: Iterable[str], kubernetes_v
     return verdicts
 
 
-def second_opinion(files: Sequence[Path], registry: SchemaRegistry, report: ValidationReport, binary: str | None = None) -> SecondOpinion | None:
-    """Compare report (ours, on these files) with kubeconform's verdicts; None when kubeconform is not installed."""
+def second_opinion(paths: Sequence[Path], registry: SchemaRegistry, report: ValidationReport, binary: str | None = None) -> SecondOpinion | None:
+    """Compare report (ours, on these files and folders) with kubeconform's verdicts; None when kubeconform is not installed.
+
+    Folders are expanded here, as validate_paths expands them, so both tools see the same files under
+    the same names (and kubeconform is not handed kustomization.yaml).
+    """
     found = find_binary(binary)
     if found is None:
         return None
+    files = manifest_files(paths)
     with tempfile.TemporaryDirectory(prefix="inferplane-kubeconform-") as temp:
         locations = list(registry.schema_locations)
         if _export_crd_schemas(registry, report, Path(temp)):
