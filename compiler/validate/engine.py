@@ -85,7 +85,7 @@ class _RustCompiled:
         if len(schema_path) >= 2 and schema_path[-2] == "propertyNames":
             inner = getattr(error.kind, "error", None)
             keyword, property_name = "propertyNames", str(inner.instance if inner is not None else error.instance)
-        node = self._documents.parent_of_keyword(error.absolute_keyword_location, schema_path)
+        node = self._documents.parent_of_keyword(getattr(error, "absolute_keyword_location", None), schema_path)
         context = getattr(error.kind, "context", None) or []
         path = tuple(error.instance_path)
         try:
@@ -101,7 +101,7 @@ class _RustCompiled:
             instance=value,
             message=error.message,
             branches=[[self._convert(sub, root) for sub in branch] for branch in context],
-            multiple_valid=type(error.kind).__name__ == "OneOfMultipleValid",
+            multiple_valid=type(error.kind).__name__.endswith("OneOfMultipleValid"),  # older releases prefix the name
             property_name=property_name,
         )
 
