@@ -6,16 +6,19 @@ Exit codes: 0 success; 1 the input, the output or a check failed; 2 the command 
 from __future__ import annotations
 
 import sys
+from textwrap import indent
 from pathlib import Path
 
 import click
 
 from . import __version__
+from .budget import budget_text
 from .errors import InputError, UsageError
 from .load import display_path
 from .pipeline import CompileOptions, CompileResult, compile_project
 from .report import diagnostics_text, summary_line, to_json
 from .extras import GITOPS_DIR
+from .validate import SchemaSourceError
 from .images import IMAGE_FORMATS, list_images, render_images
 from .write import Staleness, compare, write_tree
 
@@ -31,6 +34,9 @@ class _Group(click.Group):
         except UsageError as exc:
             click.echo(f"inferplane: error: {exc}", err=True)
             ctx.exit(2)
+        except SchemaSourceError as exc:
+            click.echo(f"inferplane: error: unusable schema source: {exc}", err=True)
+            ctx.exit(1)
         except InputError as exc:
             # A stage that cannot go on (unreadable tree, broken schema source): located lines, exit 1.
             click.echo(diagnostics_text(exc.diagnostics), err=True)
@@ -86,7 +92,7 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
     stale_any = False
     for env in result.environments:
         folder = out_root / env.name
-        entry = {"name": env.name, "path": display_path(folder), "manifests": len(env.manifests), "files": sorted(env.files)}
+        entry = {"name": env.name, "path": display_path(folder), "manifests": len(env.manifests), "files": sorted(env.files), "gpuBudget": [line.to_dict() for line in env.gpu_budget]}
         if check:
             staleness = compare(folder, env.files)
             entry["stale"] = {"changed": list(staleness.changed), "missing": list(staleness.missing), "extra": list(staleness.extra)}
@@ -96,6 +102,8 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
             write_tree(folder, env.files)
             if output == "text":
                 click.echo(f"{env.name}: {len(env.manifests)} manifests → {display_path(folder)}/")
+        if output == "text" and env.gpu_budget:
+            click.echo(indent(budget_text(env.gpu_budget), "  GPU budget: "), err=check)
         report["environments"].append(entry)
     fleet_folder = out_root / GITOPS_DIR
     if check:

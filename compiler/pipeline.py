@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import bundle
+from .budget import BudgetLine, budget_diagnostics, gpu_budget
 from .check import check_model
 from .emit import emit_all
 from .extras import fleet_tree, split_tree
@@ -23,10 +24,14 @@ from .validate_stage import SchemaRegistryCache, validate_manifests
 from .write import render_tree
 
 
+CACHE_DIR = ".inferplane-cache"
+
+
 @dataclass(frozen=True)
 class CompileOptions:
     crd_paths: tuple[Path, ...] = ()
     strict: bool = False  # a custom resource with no schema is an error, not a notice
+    cache_dir: Path | None = None  # where parsed schemas are cached (default: <project>/.inferplane-cache)
 
 
 @dataclass
@@ -37,6 +42,7 @@ class EnvironmentResult:
     plans: list[ServicePlan] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     environment: Environment | None = None
+    gpu_budget: list[BudgetLine] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,6 +119,8 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     plans, diagnostics = _plan_services(sources, env_name, env)
     result.diagnostics.extend(diagnostics)
     result.plans = plans
+    result.gpu_budget = gpu_budget(plans, env)
+    result.diagnostics.extend(budget_diagnostics(result.gpu_budget, Layer(env_doc.data, env_doc.positions, env_doc.path)))
     manifests = emit_all(plans, env)
     result.diagnostics.extend(_duplicate_diagnostics(manifests, env_name))
     if not result.ok:
@@ -137,7 +145,7 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     if unknown:
         known = ", ".join(sorted(sources.environments)) or "none"
         raise UsageError(f"unknown environment {', '.join(unknown)} (known: {known})")
-    schemas = SchemaRegistryCache()
+    schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
     results = [compile_environment(sources, name, options, schemas) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
     everything = list(sources.diagnostics) + [d for r in results for d in r.diagnostics] + fleet_diagnostics

@@ -22,8 +22,9 @@ if TYPE_CHECKING:
 class SchemaRegistryCache:
     """One registry per set of schema sources: environments that share them share the cache."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
         self._registries: dict[tuple, SchemaRegistry] = {}
+        self._cache_dir = cache_dir  # parsed CRDs by content hash: a cold compile skips re-parsing
 
     def get(self, kubernetes_version: str, crd_paths: tuple[Path, ...], schema_locations: tuple[str, ...]) -> SchemaRegistry:
         key = (kubernetes_version, crd_paths, schema_locations)
@@ -32,6 +33,7 @@ class SchemaRegistryCache:
                 kubernetes_version=kubernetes_version,
                 crd_paths=list(crd_paths),
                 schema_locations=list(schema_locations),
+                cache_dir=self._cache_dir,
             )
         return self._registries[key]
 
