@@ -22,8 +22,8 @@ def gpu_class_known(ctx: RuleContext) -> Iterator[Finding]:
     classes = ctx.environment.spec.gpu_classes
     gpu_class = classes.get(gpu.class_)
     if gpu_class is None:
-        known = ", ".join(sorted(classes)) or "none defined"
-        yield Finding(GPU + ("class",), f"GPU class {gpu.class_!r} is not defined in environment {ctx.env_name!r}", f"use one of: {known}; or add it to environments/{ctx.env_name}.yaml spec.gpuClasses")
+        known = f"use one of: {', '.join(sorted(classes))}; or add it" if classes else f"environment {ctx.env_name!r} defines no GPU classes: add one"
+        yield Finding(GPU + ("class",), f"GPU class {gpu.class_!r} is not defined in environment {ctx.env_name!r}", f"{known} to environments/{ctx.env_name}.yaml spec.gpuClasses")
     elif gpu_class.max_per_pod is not None and gpu.count > gpu_class.max_per_pod:
         yield Finding(GPU + ("count",), f"{gpu.count} GPUs of class {gpu.class_!r} per pod, the class allows {gpu_class.max_per_pod}", f"ask for at most {gpu_class.max_per_pod}")
 
