@@ -1,0 +1,130 @@
+"""The committed example fleet: compiles, is up to date, validates, builds with kustomize, and means what it says."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from compiler.cli import main
+from tests.conftest import REPO, needs_shared
+
+ENVIRONMENTS = sorted(p.stem for p in (REPO / "environments").glob("*.yaml"))
+YAML_SAFE = YAML(typ="safe")
+
+
+def rendered(env: str) -> dict[tuple[str, str], dict]:
+    """(kind, name) → object of rendered/<env>/."""
+    objects = {}
+    folder = REPO / "rendered" / env
+    for path in sorted(folder.rglob("*.yaml")):
+        if path.name in ("kustomization.yaml", "images.yaml") or path.relative_to(folder).parts[0] == "_gitops":
+            continue
+        body = YAML_SAFE.load(path.read_text())
+        objects[(body["kind"], body["metadata"]["name"])] = body
+    return objects
+
+
+def test_example_environments_exist():
+    assert ENVIRONMENTS == ["dev", "prod", "staging"]
+
+
+def test_compile_check_passes_on_the_committed_tree(monkeypatch):
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(main, ["compile", "--all", "--check"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+
+
+@needs_shared
+def test_every_rendered_manifest_validates_against_upstream_schemas():
+    from compiler.validate import SchemaRegistry, validate_paths
+
+    for env in ENVIRONMENTS:
+        env_spec = YAML_SAFE.load((REPO / "environments" / f"{env}.yaml").read_text())["spec"]
+        catalog = str(REPO.parent / "shared" / "schemas-catalog" / "{{.Group}}" / "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json")
+        registry = SchemaRegistry(kubernetes_version=env_spec["versions"]["kubernetes"], crd_paths=[REPO.parent / "shared" / "crds"], schema_locations=[catalog])
+        report = validate_paths([REPO / "rendered" / env], registry, ignore_missing_schemas=False)
+        assert report.issues == [], [f"{i.file}: {i.pointer}: {i.message}" for i in report.issues]
+        assert not report.missing_schemas
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_kustomize_builds_every_environment(env):
+    out = subprocess.run(["kubectl", "kustomize", str(REPO / "rendered" / env)], capture_output=True, text=True, check=True).stdout
+    built = [doc for doc in YAML_SAFE.load_all(out) if doc]
+    assert {(d["kind"], d["metadata"]["name"]) for d in built} == set(rendered(env))
+
+
+@pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_kustomize_builds_every_gitops_folder(env):
+    out = subprocess.run(["kubectl", "kustomize", str(REPO / "rendered" / env / "_gitops")], capture_output=True, text=True, check=True).stdout
+    kinds = {doc["kind"] for doc in YAML_SAFE.load_all(out) if doc}
+    assert kinds in ({"Application"}, {"GitRepository", "Kustomization"})
+
+
+def test_deployment_mode_is_spelled_for_each_environments_kserve_version():
+    mode = "serving.kserve.io/deploymentMode"
+    # prod runs KServe 0.15 (legacy names); dev and staging run 0.16 (new names).
+    assert rendered("prod")[("InferenceService", "bert-tfserving")]["metadata"]["annotations"][mode] == "RawDeployment"
+    assert rendered("prod")[("InferenceService", "sklearn-iris")]["metadata"]["annotations"][mode] == "Serverless"
+    assert rendered("staging")[("InferenceService", "sklearn-iris")]["metadata"]["annotations"][mode] == "Knative"
+    assert rendered("staging")[("InferenceService", "bert-tfserving")]["metadata"]["annotations"][mode] == "Standard"
+
+
+def test_sklearn_iris_scales_to_zero_in_dev_only():
+    def min_replicas(env):
+        return rendered(env)[("InferenceService", "sklearn-iris")]["spec"]["predictor"]["minReplicas"]
+
+    assert min_replicas("dev") == 0
+    assert min_replicas("staging") >= 1 and min_replicas("prod") >= 1
+
+
+def test_sklearn_iris_serves_the_seed_model():
+    model = rendered("prod")[("InferenceService", "sklearn-iris")]["spec"]["predictor"]["model"]
+    assert model["modelFormat"]["name"] == "sklearn"
+    assert model["storageUri"] == "gs://kfserving-examples/models/sklearn/1.0/model"
+
+
+def test_bert_gets_one_gpu_on_a_gpu_node_in_every_environment():
+    for env in ENVIRONMENTS:
+        predictor = rendered(env)[("InferenceService", "bert-tfserving")]["spec"]["predictor"]
+        assert predictor["model"]["resources"]["limits"]["nvidia.com/gpu"] in (1, "1")
+        assert predictor["nodeSelector"], env
+
+
+def test_recommended_labels_on_every_object():
+    for env in ENVIRONMENTS:
+        for (kind, name), body in rendered(env).items():
+            labels = body["metadata"].get("labels", {})
+            assert labels.get("app.kubernetes.io/managed-by") == "inferplane", (env, kind, name)
+            assert "app.kubernetes.io/part-of" in labels, (env, kind, name)
+
+
+def test_example_files_carry_the_schema_modeline():
+    for path in sorted((REPO / "services").glob("*.yaml")):
+        assert path.read_text().startswith("# yaml-language-server: $schema=../schemas/modelservice.schema.json"), path
+    for path in sorted((REPO / "environments").glob("*.yaml")):
+        assert path.read_text().startswith("# yaml-language-server: $schema=../schemas/environment.schema.json"), path
+
+
+def test_committed_schemas_are_up_to_date():
+    from compiler.spec.schema import stale_schemas
+
+    assert stale_schemas(REPO / "schemas") == [], "run `inferplane schema` and commit schemas/"
+
+
+def test_example_files_validate_against_the_committed_json_schemas():
+    import json
+
+    import jsonschema
+
+    for kind, folder in (("modelservice", "services"), ("environment", "environments")):
+        schema = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text())
+        for path in sorted((REPO / folder).glob("*.yaml")):
+            jsonschema.validate(YAML_SAFE.load(path.read_text()), schema)
