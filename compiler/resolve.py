@@ -31,13 +31,18 @@ class Layer:
     path: str
 
     @classmethod
-    def of(cls, doc: LoadedDocument, at: KeyPath = ()) -> "Layer":
-        """The part of doc under key path `at`, re-rooted so its keys start at ()."""
-        data = doc.data
+    def of(cls, source: "LoadedDocument | Layer", at: KeyPath = ()) -> "Layer":
+        """The part of a document (or merged layer) under key path `at`, re-rooted at ()."""
+        data = source.data
         for key in at:
-            data = data.get(key) if isinstance(data, dict) else None
-        positions = {path[len(at):]: loc for path, loc in doc.positions.items() if path[: len(at)] == at}
-        return cls(data if data is not None else {}, positions, doc.path)
+            if isinstance(data, dict):
+                data = data.get(key)
+            elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+                data = data[key]
+            else:
+                data = None
+        positions = {path[len(at):]: loc for path, loc in source.positions.items() if path[: len(at)] == at}
+        return cls(data if data is not None else {}, positions, source.path)
 
     def nested_under(self, prefix: KeyPath) -> "Layer":
         """This layer seen as the value at key path `prefix` of a larger document."""
@@ -154,4 +159,30 @@ def resolve_service(service: LoadedDocument, env_defaults: Layer | None, overlay
     resolved = merge_all(layers) if len(layers) > 1 else layers[0]
     # The service file is the document a user thinks of; report its path at the root.
     resolved = Layer(resolved.data, {**resolved.positions, (): Location(service.path, 1, 1)}, service.path)
-    return strip_deletions(resolved)
+    return expand_versions(strip_deletions(resolved))
+
+
+def expand_versions(layer: Layer) -> Layer:
+    """Each `spec.versions[i].predictor` becomes spec.predictor with the version's changes merged on.
+
+    Keys keep the position of the file that set them: the shared predictor's keys point at
+    spec.predictor, the version's own at the version.
+    """
+    spec = layer.data.get("spec") if isinstance(layer.data, dict) else None
+    versions = spec.get("versions") if isinstance(spec, dict) else None
+    base = spec.get("predictor") if isinstance(spec, dict) else None
+    if not isinstance(versions, list) or not isinstance(base, dict):
+        return layer
+    base_layer = Layer.of(layer, ("spec", "predictor"))
+    data = {**layer.data, "spec": {**spec, "versions": list(versions)}}
+    positions = dict(layer.positions)
+    for index, version in enumerate(versions):
+        if not isinstance(version, dict):
+            continue
+        at = ("spec", "versions", index, "predictor")
+        own = Layer.of(layer, at)
+        merged = merge(base_layer, own if isinstance(own.data, dict) else Layer({}, {}, layer.path))
+        data["spec"]["versions"][index] = {**version, "predictor": merged.data}
+        for path, location in merged.positions.items():
+            positions.setdefault(at + path, location)
+    return Layer(data, positions, layer.path)

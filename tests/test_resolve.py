@@ -78,3 +78,16 @@ def test_null_in_service_removes_environment_default():
     service, _ = parse_documents("spec:\n  scaling: {maxReplicas: null}\n", "s.yaml")
     result = resolve_service(service[0], Layer.of(env[0], ("spec", "defaults")), None)
     assert result.data["spec"]["scaling"] == {}
+
+
+def test_versions_take_the_shared_predictor_and_change_only_their_keys():
+    service, _ = parse_documents(
+        "spec:\n  predictor:\n    model: {format: sklearn, storageUri: gs://m/1}\n  versions:\n  - name: v1\n    weight: 90\n  - name: v2\n    weight: 10\n    predictor:\n      model: {storageUri: gs://m/2}\n",
+        "services/s.yaml",
+    )
+    result = resolve_service(service[0], None, None)
+    v1, v2 = result.data["spec"]["versions"]
+    assert v1["predictor"] == {"model": {"format": "sklearn", "storageUri": "gs://m/1"}}
+    assert v2["predictor"] == {"model": {"format": "sklearn", "storageUri": "gs://m/2"}}
+    assert result.locate(("spec", "versions", 1, "predictor", "model", "storageUri")).line == 10
+    assert result.locate(("spec", "versions", 1, "predictor", "model", "format")).line == 3

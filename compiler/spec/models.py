@@ -44,6 +44,7 @@ DeploymentMode = Literal["knative", "standard"]
 
 # Capacity models (scaling, GPU classes, pod defaults, platform settings) live in scaling.py and
 # build on SpecModel and Quantity above, so they are imported here, after both exist.
+from .traffic import Access, Exposure, MeshSettings, TlsSettings, Version
 from .scaling import (  # noqa: E402
     AutoscalingSettings,
     GpuClass,
@@ -155,6 +156,15 @@ class Hardware(SpecModel):
     gpu: GpuRequest | None = None
 
 
+class ServiceVersion(Version):
+    # The resolve stage merges each version's predictor onto spec.predictor, so what is validated
+    # here is a full predictor; editors see the partial form users write.
+    predictor: Annotated[
+        Predictor,
+        WithJsonSchema({"type": "object", "description": "What this version changes in spec.predictor (merged onto it)."}),
+    ] = Field(default_factory=Predictor)
+
+
 class ServiceSpecBody(SpecModel):
     mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero) or standard (Deployment).")
     version: str | None = Field(None, description="Version of the service, as label app.kubernetes.io/version.")
@@ -164,6 +174,9 @@ class ServiceSpecBody(SpecModel):
     hardware: Hardware = Field(default_factory=Hardware)
     observability: ServiceObservability = Field(default_factory=ServiceObservability)
     smoke_test: SmokeTest = Field(default_factory=SmokeTest, description="Opt-in Argo CD PostSync smoke test Job.")
+    versions: list[ServiceVersion] = Field(default_factory=list, description="Versions of the model and their traffic weights (sum 100).")
+    exposure: Exposure = Field(default_factory=Exposure, description="How requests reach the service.")
+    access: Access = Field(default_factory=Access, description="Who may call the service.")
 
 
 class ModelService(SpecModel):
@@ -204,6 +217,8 @@ class EnvironmentSpec(SpecModel):
     validation: SchemaSources = Field(default_factory=SchemaSources)
     images: ImagePolicy = Field(default_factory=ImagePolicy, description="Image registry policy: mirror, digests.")
     gitops: GitOps | None = Field(None, description="The Argo CD or Flux objects that sync rendered/<env>/.")
+    mesh: MeshSettings | None = Field(None, description="Service mesh: without it no Istio objects are rendered.")
+    tls: TlsSettings | None = Field(None, description="cert-manager issuer for the gateway's certificates.")
 
 
 class Environment(SpecModel):

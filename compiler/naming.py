@@ -1,0 +1,29 @@
+"""Names and hosts that several emitters must agree on (a VirtualService names the Gateway, the
+Gateway names the Certificate's secret, …). One definition each, so cross-references hold."""
+
+from __future__ import annotations
+
+from .spec.models import Environment
+
+
+def gateway_ref(env: Environment) -> str:
+    """`<namespace>/<name>` of the environment's Istio Gateway, as a VirtualService lists it."""
+    assert env.spec.mesh is not None
+    gateway = env.spec.mesh.gateway
+    return f"{gateway.namespace}/{gateway.name}"
+
+
+def certificate_secret(env: Environment) -> str:
+    """The TLS secret of the gateway: the Certificate's secretName and the Gateway's credentialName."""
+    return f"{env.metadata.name}-gateway-tls"
+
+
+def public_host(service_name: str, host_label: str | None, env: Environment) -> str:
+    """`<host label or service name>.<environment domain>`."""
+    assert env.spec.domain, "exposure needs the environment's domain (checked by a rule)"
+    return f"{host_label or service_name}.{env.spec.domain}"
+
+
+def version_isvc_name(service_name: str, version: str) -> str:
+    """The InferenceService of one version when versions are split by an Istio VirtualService."""
+    return f"{service_name}-{version}"
