@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -156,10 +157,23 @@ def _represent_none(representer: RoundTripRepresenter, _data: None):
     return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
 
+# Plain scalars that YAML 1.1 readers take for booleans, numbers or null. ruamel writes YAML 1.2,
+# where `yes` or `on` are strings and need no quotes, but kubectl, Argo CD and Flux read manifests
+# with sigs.k8s.io/yaml (go-yaml v2, YAML 1.1): an unquoted `on` label value would reach the API
+# server as `true`. So such strings are always quoted.
+_YAML11_NON_STRING = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
+    r"|~|null|Null|NULL|=|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$"
+)
+
+
 def _represent_str(representer: RoundTripRepresenter, data: str):
     # Multi-line text (scripts, certificates) reads far better as a literal block.
     if "\n" in data and not any(ch in data for ch in "\t\r") and data == data.rstrip(" "):
         return representer.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    if _YAML11_NON_STRING.match(data):
+        return representer.represent_scalar("tag:yaml.org,2002:str", data, style="'")
     return representer.represent_str(data)
 
 

@@ -49,3 +49,10 @@ def test_merge_keys_resolve_and_locate_at_the_mapping():
     assert docs[0].data["other"] == {"x": 1, "y": 2}
     assert docs[0].positions[("other", "y")] == Location("f.yaml", 4, 3)
     assert docs[0].positions[("other", "x")].path == "f.yaml"
+
+
+def test_strings_that_yaml_1_1_reads_as_other_types_are_quoted():
+    # kubectl, Argo CD and Flux parse with go-yaml v2 (YAML 1.1): `on` unquoted would be true.
+    for word in ("yes", "on", "No", "y", "OFF", "0b101", "1:20", "="):
+        assert dump({"a": word}) == f"a: '{word}'\n", word
+    assert dump({"a": "yesterday", "b": "online"}) == "a: yesterday\nb: online\n"
