@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, InputError, Location, has_errors
-from .fast_yaml import load_documents
+from ..validate.loader import Problem, iter_documents
 from .model import EnvironmentResources, Identity, Resource, Tree
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -52,6 +52,22 @@ def _environment_folders(root: Path) -> dict[str, Path]:
     if _is_environment(root):
         return {root.resolve().name: root}
     return {child.name: child for child in sorted(root.iterdir()) if child.is_dir() and not child.name.startswith(".")}
+
+
+def load_documents(text: str, shown_path: str) -> tuple[list[Any], list[Diagnostic]]:
+    """Every non-empty document of a rendered file, read as kubectl, Argo CD and Flux read it.
+
+    Uses the validator's libyaml loader (the cluster's YAML 1.1 scalars, duplicate keys refused):
+    a diff should show what would be applied. Problems come back as located diagnostics.
+    """
+    documents, diagnostics = [], []
+    for item in iter_documents(text):
+        if isinstance(item, Problem):
+            location = Location(shown_path, item.line or 0, item.column or 0)
+            diagnostics.append(Diagnostic("YAML-SYNTAX", item.message, "fix the YAML of this rendered file", location))
+        else:
+            documents.append(item.data)
+    return documents, diagnostics
 
 
 def tree_from_texts(
