@@ -53,6 +53,6 @@ def test_merge_keys_resolve_and_locate_at_the_mapping():
 
 def test_strings_that_yaml_1_1_reads_as_other_types_are_quoted():
     # kubectl, Argo CD and Flux parse with go-yaml v2 (YAML 1.1): `on` unquoted would be true.
-    for word in ("yes", "on", "No", "y", "OFF", "0b101", "1:20", "="):
+    for word in ("yes", "on", "No", "y", "OFF", "0b101", "1:20", "=", "0o10", "1e3"):
         assert dump({"a": word}) == f"a: '{word}'\n", word
     assert dump({"a": "yesterday", "b": "online"}) == "a: yesterday\nb: online\n"
