@@ -128,3 +128,11 @@ def test_example_files_validate_against_the_committed_json_schemas():
         schema = json.loads((REPO / "schemas" / f"{kind}.schema.json").read_text())
         for path in sorted((REPO / folder).glob("*.yaml")):
             jsonschema.validate(YAML_SAFE.load(path.read_text()), schema)
+
+
+def test_readme_lists_every_rule():
+    from compiler.rules import all_rules
+
+    readme = (REPO / "README.md").read_text()
+    missing = [rule.id for rule in all_rules() if f"| {rule.id} |" not in readme]
+    assert missing == [], f"add these rules to the README's table: {missing}"
