@@ -7,6 +7,7 @@ into diagnostics located in the file and line that set the offending key.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -52,7 +53,7 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        return (self.check.__doc__ or self.summary).strip()
+        return inspect.cleandoc(self.check.__doc__ or self.summary)
 
 
 REGISTRY: dict[str, Rule] = {}
