@@ -17,6 +17,7 @@ from .extras import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique
 from .load import ProjectSources, display_path, load_project
 from .lower import ServicePlan, lower_service
+from .patch import apply_patches
 from .resolve import Layer, resolve_service
 from .rules import RuleContext, run_rules
 from .spec.models import Environment, ModelService
@@ -122,9 +123,10 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.gpu_budget = gpu_budget(plans, env)
     result.diagnostics.extend(budget_diagnostics(result.gpu_budget, Layer(env_doc.data, env_doc.positions, env_doc.path)))
     manifests = emit_all(plans, env)
+    manifests, patch_diagnostics = apply_patches(manifests, sources.patch_files.get(env_name, []))
+    result.diagnostics.extend(_in_env(patch_diagnostics, env_name))
     result.diagnostics.extend(_duplicate_diagnostics(manifests, env_name))
-    if not result.ok:
-        return result
+    # Validate what could be rendered even when other parts failed: every error in one run.
     env_dir = Path(env_doc.path).parent
     result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
     result.manifests = manifests
