@@ -24,6 +24,7 @@ from . import image_ref, kserve_runtimes
 from .bundle import Manifest
 from .errors import Location
 from .spec.models import Environment, parse_version
+from .upstream import DEPLOYMENT_MODE_ANNOTATION
 from .yaml_io import dump
 
 IMAGES_FILE = "images.yaml"
@@ -118,6 +119,9 @@ def _runtimes(manifests: list[Manifest], env: Environment) -> list[kserve_runtim
 def _predictor_models(manifest: Manifest) -> Iterator[tuple[str, dict]]:
     if manifest.kind != "InferenceService":
         return
+    annotations = (manifest.body.get("metadata") or {}).get("annotations") or {}
+    if annotations.get(DEPLOYMENT_MODE_ANNOTATION) == "ModelMesh":
+        return  # its runtime's image is written in a rendered ServingRuntime, listed as a container
     model = ((manifest.body.get("spec") or {}).get("predictor") or {}).get("model")
     if isinstance(model, dict):
         yield "/spec/predictor/model", model

@@ -104,6 +104,8 @@ def load_project(root: Path) -> ProjectSources:
     sources = ProjectSources(root=root)
     sources.services = _load_kind(_yaml_files(root / "services"), "ModelService", sources)
     sources.environments = _load_kind(_yaml_files(root / "environments"), "Environment", sources)
+    for doc in sources.services.values():
+        sources.diagnostics.extend(_unknown_environments(doc, sources.environments))
     overlay_root = root / "overlays"
     env_dirs = sorted(p for p in overlay_root.iterdir() if p.is_dir()) if overlay_root.is_dir() else []
     for env_dir in env_dirs:
@@ -133,3 +135,18 @@ def _unknown(rule: str, what: str, name: str, known: dict, location: Location) -
     close = difflib.get_close_matches(name, list(known), n=1)
     hint = f"did you mean {close[0]!r}?" if close else f"known {what}s: {', '.join(sorted(known)) or 'none'}"
     return Diagnostic(rule, f"overlay for unknown {what} {name!r}", hint, location)
+
+
+def _unknown_environments(service: LoadedDocument, environments: dict) -> list[Diagnostic]:
+    """Names in a service's spec.environments that no environment has: a typo there would leave
+    the service out of every environment without a word (the model check reports wrong types)."""
+    spec = service.data.get("spec") if isinstance(service.data, dict) else None
+    listed = spec.get("environments") if isinstance(spec, dict) else None
+    found = []
+    for index, name in enumerate(listed if isinstance(listed, list) else []):
+        if isinstance(name, str) and name not in environments:
+            where = ("spec", "environments", index)
+            close = difflib.get_close_matches(name, list(environments), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known environments: {', '.join(sorted(environments)) or 'none'}"
+            found.append(Diagnostic("SERVICE-ENV", f"spec.environments names unknown environment {name!r}", hint, service.locate(where), key_path=where))
+    return found

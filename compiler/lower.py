@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import upstream
+from .modelmesh import MODE as MODELMESH
 from .errors import Location
 from .resolve import Layer
 from .spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
@@ -87,6 +88,7 @@ class ServicePlan:
     spread: bool  # several replicas always run: spread them and keep them up through disruptions
     timeout_seconds: int | None
     layer: Layer = field(compare=False, repr=False)
+    runs_here: bool = True  # False: spec.environments leaves this environment out, nothing is emitted
 
     def locate(self, *key_path: str | int) -> Location:
         """Where in the user's files the spec key path was set (for output → input tracing)."""
@@ -329,6 +331,8 @@ def _metrics(service: ModelService, env: Environment) -> MetricsPlan | None:
 
 def lower_service(service: ModelService, env: Environment, layer: Layer, source: str) -> ServicePlan:
     spec = service.spec
+    if spec.mode == MODELMESH or not service.runs_in(env.metadata.name):
+        return _plan_without_pods(service, env, layer, source)
     kserve_version = parse_version(env.spec.versions.kserve)
     assert spec.mode is not None  # KS-01 rejects a service without a mode before lowering
     gpu = _gpu(service, env.spec.gpu_classes)
@@ -356,4 +360,41 @@ def lower_service(service: ModelService, env: Environment, layer: Layer, source:
         spread=spec.mode == "standard" and always_running >= 2,
         timeout_seconds=spec.predictor.timeout_seconds,
         layer=layer,
+    )
+
+
+# ModelMesh loads a model into the shared pods of a ServingRuntime: the runtime owns replicas,
+# resources, GPUs and pod settings (MM-05), so KServe's autoscaling fields stay unset.
+RUNTIME_OWNED = AutoscalerPlan(
+    owner="modelmesh-runtime", autoscaler_class=None, min_replicas=None, max_replicas=None, metric=None, target=None,
+    container_concurrency=None, knative_annotations={}, external=None, scale_up_seconds=None, scale_down_seconds=None, ceiling=0,
+)
+
+
+def _plan_without_pods(service: ModelService, env: Environment, layer: Layer, source: str) -> ServicePlan:
+    """A plan that places no pods: a ModelMesh model (its runtime's pods serve it), or a service the
+    environment does not render (spec.environments), whose rules were not run here."""
+    spec = service.spec
+    kserve_version = parse_version(env.spec.versions.kserve)
+    return ServicePlan(
+        name=service.metadata.name,
+        namespace=env.spec.namespace,
+        environment=env.metadata.name,
+        source=source,
+        mode=spec.mode or "",
+        kserve_version=kserve_version,
+        deployment_mode=upstream.deployment_mode_value(spec.mode, kserve_version) if spec.mode else "",
+        labels=recommended_labels(service, env),
+        annotations={k: v for k, v in service.metadata.annotations.items() if k != upstream.DEPLOYMENT_MODE_ANNOTATION},
+        predictor=spec.predictor,
+        scaling=spec.scaling,
+        resources={},
+        gpu=None,
+        autoscaler=RUNTIME_OWNED,
+        security_context=None,
+        metrics=None,
+        spread=False,
+        timeout_seconds=None,
+        layer=layer,
+        runs_here=service.runs_in(env.metadata.name),
     )

@@ -15,8 +15,9 @@ _MODE_RENAME_RELEASE = (0, 16, 0)
 _MODE_SPELLING = {
     "knative": ("Serverless", "Knative"),
     "standard": ("RawDeployment", "Standard"),
+    "modelmesh": ("ModelMesh", "ModelMesh"),  # the one name v0.16 kept
 }
-LEGACY_AND_CURRENT_MODE_NAMES = {name for pair in _MODE_SPELLING.values() for name in pair} | {"ModelMesh"}
+LEGACY_AND_CURRENT_MODE_NAMES = {name for pair in _MODE_SPELLING.values() for name in pair}
 
 
 def deployment_mode_value(mode: str, kserve_version: tuple[int, int, int]) -> str:

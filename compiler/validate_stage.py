@@ -13,7 +13,8 @@ from .bundle import Manifest
 from .errors import Diagnostic, Location
 from .load import display_path
 from .spec.models import Environment
-from .validate import SchemaRegistry, ValidationInput, validate_objects
+from .validate import SchemaExtension, SchemaRegistry, ValidationInput, validate_objects
+from .validate.asm import ASM_EXTENSIONS
 
 if TYPE_CHECKING:
     from .pipeline import CompileOptions
@@ -26,16 +27,24 @@ class SchemaRegistryCache:
         self._registries: dict[tuple, SchemaRegistry] = {}
         self._cache_dir = cache_dir  # parsed CRDs by content hash: a cold compile skips re-parsing
 
-    def get(self, kubernetes_version: str, crd_paths: tuple[Path, ...], schema_locations: tuple[str, ...]) -> SchemaRegistry:
-        key = (kubernetes_version, crd_paths, schema_locations)
+    def get(self, kubernetes_version: str, crd_paths: tuple[Path, ...], schema_locations: tuple[str, ...], extensions: tuple[SchemaExtension, ...] = ()) -> SchemaRegistry:
+        # Extensions hold dicts (unhashable): the key names them.
+        key = (kubernetes_version, crd_paths, schema_locations, tuple(extension.name for extension in extensions))
         if key not in self._registries:
             self._registries[key] = SchemaRegistry(
                 kubernetes_version=kubernetes_version,
                 crd_paths=list(crd_paths),
                 schema_locations=list(schema_locations),
                 cache_dir=self._cache_dir,
+                extensions=extensions,
             )
         return self._registries[key]
+
+
+def mesh_extensions(env: Environment) -> tuple[SchemaExtension, ...]:
+    """Vendor fields the environment's mesh accepts on upstream kinds: Alibaba ASM's dynamic
+    subsets (validate/asm.py). Upstream Istio gets its schemas unchanged."""
+    return ASM_EXTENSIONS if env.spec.mesh is not None and env.spec.mesh.provider == "asm" else ()
 
 
 def schema_sources(env: Environment, env_dir: Path, options: "CompileOptions") -> tuple[tuple[Path, ...], list[Diagnostic]]:
@@ -73,7 +82,7 @@ def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Pat
     env_name = env.metadata.name
     crd_paths, diagnostics = schema_sources(env, env_dir, options)
     locations = tuple(_resolve_location(location, env_dir) for location in env.spec.validation.schema_locations)
-    registry = cache.get(env.spec.versions.kubernetes, crd_paths, locations)
+    registry = cache.get(env.spec.versions.kubernetes, crd_paths, locations, mesh_extensions(env))
     inputs = [ValidationInput(body=m.body, file=f"rendered/{env_name}/{m.file_name}", document=0) for m in manifests]
     report = validate_objects(inputs, registry, ignore_missing_schemas=True)
     by_file = {f"rendered/{env_name}/{m.file_name}": m for m in manifests}

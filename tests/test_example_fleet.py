@@ -14,6 +14,9 @@ from compiler.cli import main
 from tests.conftest import REPO, needs_shared
 
 ENVIRONMENTS = sorted(p.stem for p in (REPO / "environments").glob("*.yaml"))
+# The clusters that run KServe's own modes; asm runs ModelMesh only (its defaults opt services out).
+KSERVE_ENVIRONMENTS = ["dev", "prod", "staging"]
+MODELMESH_SERVICES = ("sklearn-mnist", "tf-mnist")
 YAML_SAFE = YAML(typ="safe")
 
 
@@ -30,7 +33,7 @@ def rendered(env: str) -> dict[tuple[str, str], dict]:
 
 
 def test_example_environments_exist():
-    assert ENVIRONMENTS == ["dev", "prod", "staging"]
+    assert ENVIRONMENTS == ["asm", "dev", "prod", "staging"]
 
 
 def test_compile_check_passes_on_the_committed_tree(monkeypatch):
@@ -42,11 +45,14 @@ def test_compile_check_passes_on_the_committed_tree(monkeypatch):
 @needs_shared
 def test_every_rendered_manifest_validates_against_upstream_schemas():
     from compiler.validate import SchemaRegistry, validate_paths
+    from compiler.validate.asm import ASM_EXTENSIONS
 
     for env in ENVIRONMENTS:
         env_spec = YAML_SAFE.load((REPO / "environments" / f"{env}.yaml").read_text())["spec"]
         catalog = str(REPO.parent / "shared" / "schemas-catalog" / "{{.Group}}" / "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json")
-        registry = SchemaRegistry(kubernetes_version=env_spec["versions"]["kubernetes"], crd_paths=[REPO.parent / "shared" / "crds"], schema_locations=[catalog])
+        # ASM accepts its dynamic-subset fields on Istio kinds; upstream Istio gets its own schemas.
+        extensions = ASM_EXTENSIONS if (env_spec.get("mesh") or {}).get("provider") == "asm" else ()
+        registry = SchemaRegistry(kubernetes_version=env_spec["versions"]["kubernetes"], crd_paths=[REPO.parent / "shared" / "crds"], schema_locations=[catalog], extensions=extensions)
         report = validate_paths([REPO / "rendered" / env], registry, ignore_missing_schemas=False)
         assert report.issues == [], [f"{i.file}: {i.pointer}: {i.message}" for i in report.issues]
         assert not report.missing_schemas
@@ -92,7 +98,7 @@ def test_sklearn_iris_serves_the_seed_model():
 
 
 def test_bert_gets_one_gpu_on_a_gpu_node_in_every_environment():
-    for env in ENVIRONMENTS:
+    for env in KSERVE_ENVIRONMENTS:
         predictor = rendered(env)[("InferenceService", "bert-tfserving")]["spec"]["predictor"]
         assert predictor["model"]["resources"]["limits"]["nvidia.com/gpu"] in (1, "1")
         assert predictor["nodeSelector"], env
@@ -136,3 +142,37 @@ def test_readme_lists_every_rule():
     readme = (REPO / "README.md").read_text()
     missing = [rule.id for rule in all_rules() if f"| {rule.id} |" not in readme]
     assert missing == [], f"add these rules to the README's table: {missing}"
+
+
+# ---------------------------------------------------------------- the ModelMesh seed on ASM
+
+
+def test_modelmesh_services_run_on_asm_only_and_kserve_services_stay_out_of_it():
+    for env in KSERVE_ENVIRONMENTS:
+        assert not [name for kind, name in rendered(env) if name in MODELMESH_SERVICES], env
+    asm = rendered("asm")
+    assert sorted(name for kind, name in asm if kind == "InferenceService") == list(MODELMESH_SERVICES)
+
+
+def test_asm_serves_the_seeds_models_from_the_pvc():
+    expected = {"sklearn-mnist": ("sklearn", "mnist-svm.joblib"), "tf-mnist": ("tensorflow", "mnist")}
+    for name, (model_format, path) in expected.items():
+        isvc = rendered("asm")[("InferenceService", name)]
+        assert isvc["metadata"]["annotations"]["serving.kserve.io/deploymentMode"] == "ModelMesh"
+        assert isvc["spec"]["predictor"] == {"model": {"modelFormat": {"name": model_format}, "storage": {"parameters": {"type": "pvc", "name": "my-models-pvc"}, "path": path}}}
+
+
+def test_asm_renders_multi_model_runtimes_for_both_formats():
+    asm = rendered("asm")
+    for runtime, model_format in (("mlserver-1.x", "sklearn"), ("triton-2.x", "tensorflow")):
+        spec = asm[("ServingRuntime", runtime)]["spec"]
+        assert spec["multiModel"] is True
+        assert model_format in {f["name"] for f in spec["supportedModelFormats"] if f.get("autoSelect")}
+
+
+def test_asm_routes_by_dynamic_subsets_as_in_the_seed():
+    from tests.test_emit_modelmesh import SEED_DESTINATION_RULE_SPEC, SEED_VIRTUAL_SERVICE_SPEC
+
+    asm = rendered("asm")
+    assert asm[("DestinationRule", "modelmesh-serving-dynamic-subset")]["spec"] == SEED_DESTINATION_RULE_SPEC
+    assert asm[("VirtualService", "modelmesh-serving-gateway")]["spec"] == SEED_VIRTUAL_SERVICE_SPEC

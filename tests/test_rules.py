@@ -28,6 +28,30 @@ def env(**values) -> dict:
     return {"spec": values}
 
 
+# ModelMesh: the seed's runtimes, its PVC, and a model on it (scaling nulled: runtimes own it).
+MLSERVER = {"name": "mlserver-1.x", "image": "docker.io/seldonio/mlserver:1.5.0", "supportedModelFormats": [{"name": "sklearn", "version": "0", "autoSelect": True}], "builtInAdapter": {"serverType": "mlserver"}}
+TRITON = {"name": "triton-2.x", "image": "nvcr.io/nvidia/tritonserver:23.03-py3", "supportedModelFormats": [{"name": "tensorflow", "version": "2", "autoSelect": True}], "builtInAdapter": {"serverType": "triton"}}
+ON_PVC = {"parameters": {"type": "pvc", "name": "my-models-pvc"}, "path": "mnist-svm.joblib"}
+DYNAMIC = {"gateways": ["grpc-gateway"], "dynamicSubset": {"header": "model"}}
+
+
+def modelmesh(scaling=None, **model) -> dict:
+    return spec(mode="modelmesh", scaling=scaling, predictor={"model": model})
+
+
+def mm_env(*runtimes: dict, mesh: dict | None = None, istio: str | None = None, **settings) -> dict:
+    values = {"modelmesh": {"runtimes": list(runtimes or (MLSERVER, TRITON)), "pvcs": ["my-models-pvc"], **settings}}
+    if mesh is not None:
+        values["mesh"] = mesh
+    if istio is not None:
+        values["versions"] = {"istio": istio}
+    return env(**values)
+
+
+def priority(runtime: dict, value: int, **extra) -> dict:
+    return {**runtime, **extra, "supportedModelFormats": [{**f, "priority": value} for f in runtime["supportedModelFormats"]]}
+
+
 SLS_QPS = {"name": "sls_ingress_qps", "selector": {"sls.logstore": "nginx-ingress"}}
 PROM_QPS = {"query": "sum(rate(requests_total[1m]))", "serverAddress": "http://prometheus.monitoring:9090"}
 KEDA_ENV = env(autoscaling={"keda": True})
@@ -51,6 +75,31 @@ FIRING = [
     ("KS-07", model(storageUri="pvc://Bad_Claim/model"), None),
     ("KS-08", model(storageUris=[{"uri": "gs://a/b"}]), None),
     ("KS-08", model(storageUri=None), None),
+    # ModelMesh
+    ("MM-01", modelmesh(), None),
+    ("MM-01", modelmesh(format="onnx"), mm_env()),
+    ("MM-01", modelmesh(runtime="triton-2.x"), mm_env()),
+    ("MM-01", modelmesh(runtime="kserve-sklearnserver"), mm_env()),
+    ("MM-01", modelmesh(runtime="mlserver-1.x"), mm_env({**MLSERVER, "multiModel": False})),
+    ("MM-01", modelmesh(), mm_env({**MLSERVER, "supportedModelFormats": [{"name": "sklearn", "version": "0"}]})),
+    ("MM-02", model(storageUri=None, storage=ON_PVC), None),
+    ("MM-02", modelmesh(storageUri=None, storage={**ON_PVC, "parameters": {"type": "pvc", "name": "team-models"}}), mm_env()),
+    ("MM-02", modelmesh(storageUri="pvc://team-models/sklearn/model.joblib"), mm_env()),
+    ("MM-02", modelmesh(storageUri=None, storage={"parameters": {"type": "pvc", "name": "my-models-pvc"}}), mm_env()),
+    ("MM-02", modelmesh(storageUri=None, storage={"parameters": {"type": "pvc"}, "path": "mnist"}), mm_env()),
+    ("MM-02", modelmesh(storage=ON_PVC), mm_env()),
+    ("MM-02", modelmesh(storageUri=None, storageUris=[{"uri": "gs://a/b"}, {"uri": "gs://a/c"}]), mm_env()),
+    ("MM-03", modelmesh(), mm_env(priority(MLSERVER, 1), priority({**MLSERVER, "name": "mlserver-custom"}, 1))),
+    ("MM-03", modelmesh(), mm_env({**MLSERVER, "supportedModelFormats": [{"name": "sklearn", "version": "0", "autoSelect": True, "priority": 1}, {"name": "sklearn", "version": "1", "autoSelect": True, "priority": 2}]})),
+    ("MM-04", modelmesh(), mm_env(mesh={}, routing=DYNAMIC)),
+    ("MM-04", modelmesh(), mm_env(mesh={"provider": "asm"}, istio="1.21.5.10", routing=DYNAMIC)),
+    ("MM-04", modelmesh(), mm_env(mesh={"provider": "asm"}, routing=DYNAMIC)),
+    ("MM-04", modelmesh(), mm_env(routing={})),
+    ("MM-05", modelmesh(scaling={"minReplicas": 2}), mm_env()),
+    ("MM-05", {**modelmesh(), "spec": {**modelmesh()["spec"], "hardware": {"gpu": {"class": "t4"}}}}, mm_env()),
+    ("MM-05", {"spec": {**modelmesh()["spec"], "predictor": {"model": {}, "resources": {"limits": {"cpu": "1"}}}}}, mm_env()),
+    ("MM-05", {"spec": {**modelmesh()["spec"], "exposure": {"public": True}}}, mm_env()),
+    ("MM-05", modelmesh(runtimeVersion="1.5.0"), mm_env()),
     ("KS-22", {"metadata": {"annotations": {"serving.kserve.org/enable-tag-routing": "true"}}}, None),
     ("SEC-01", model(env=[{"name": "AWS_SECRET_ACCESS_KEY", "value": "abc"}]), None),
     ("SEC-01", model(storageUri="https://user:pass@host/model.joblib"), None),
@@ -119,6 +168,23 @@ QUIET = [
     ("KS-07", model(storageUri="hf://meta-llama/Llama-3.1-8B"), None),
     ("KS-07", model(storageUri="oci://registry.example.com/models/iris:1"), None),
     ("KS-08", model(storageUri=None, storageUris=[{"uri": "gs://a/b"}]), None),
+    # ModelMesh
+    ("MM-01", modelmesh(), mm_env()),
+    ("MM-01", modelmesh(format="tensorflow", storageUri=None, storage=ON_PVC), mm_env()),
+    ("MM-01", modelmesh(runtime="mlserver-1.x"), mm_env({**MLSERVER, "supportedModelFormats": [{"name": "sklearn", "version": "0"}]})),
+    ("MM-01", model(format="onnx"), None),
+    ("MM-02", modelmesh(storageUri=None, storage=ON_PVC), mm_env()),
+    ("MM-02", modelmesh(storageUri=None, storage={**ON_PVC, "parameters": {"type": "pvc", "name": "team-models"}}), mm_env(allowAnyPVC=True)),
+    ("MM-02", modelmesh(storageUri=None, storage={"key": "localMinIO", "path": "sklearn/mnist-svm.joblib"}), mm_env()),
+    ("MM-02", model(storageUri="pvc://team-models/model"), None),
+    ("MM-03", modelmesh(), mm_env(priority(MLSERVER, 1), priority({**MLSERVER, "name": "mlserver-custom"}, 2))),
+    ("MM-03", modelmesh(), mm_env(priority(MLSERVER, 1), priority({**MLSERVER, "name": "sklearn-single"}, 1, multiModel=False))),
+    ("MM-03", modelmesh(), mm_env(priority(MLSERVER, 1), priority({**MLSERVER, "name": "mlserver-v1"}, 1, protocolVersions=["v1"]))),
+    ("MM-04", modelmesh(), mm_env(mesh={"provider": "asm"}, istio="1.21.6.47", routing=DYNAMIC)),
+    ("MM-04", modelmesh(), mm_env(mesh={}, routing={"gateways": ["grpc-gateway"]})),
+    ("MM-04", model(), mm_env(mesh={}, routing=DYNAMIC)),
+    ("MM-05", modelmesh(), mm_env()),
+    ("MM-05", spec(scaling={"minReplicas": 2}), mm_env()),
     ("KS-22", {"metadata": {"annotations": {"serving.kserve.io/enable-tag-routing": "true"}}}, None),
     ("SEC-01", model(env=[{"name": "AWS_SECRET_ACCESS_KEY", "valueFrom": {"secretKeyRef": {"name": "s3", "key": "secret"}}}]), None),
     ("SEC-01", model(env=[{"name": "LOG_LEVEL", "value": "debug"}]), None),

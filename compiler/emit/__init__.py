@@ -13,6 +13,7 @@ from ..bundle import Manifest
 from ..lower import ServicePlan
 from ..spec.models import Environment
 from ..images import mirror_manifests
+from . import modelmesh, modelmesh_routing
 from . import autoscaling, availability, gitops, kserve, monitoring, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
@@ -22,7 +23,13 @@ SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit, autoscaling.emit, a
 ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = (gitops.emit,)
 
 
+# ModelMesh (serving-rules §2): a model's InferenceService; the namespace's runtimes and route.
+SERVICE_EMITTERS += (modelmesh.emit,)
+ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
+
+
 def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
+    plans = [plan for plan in plans if plan.runs_here]  # spec.environments leaves the others out
     manifests: list[Manifest] = []
     for plan in plans:
         for emitter in SERVICE_EMITTERS:

@@ -11,6 +11,7 @@ from ..bundle import Manifest
 from ..errors import Location
 from .. import upstream
 from ..lower import AutoscalerPlan, ServicePlan
+from ..modelmesh import MODE as MODELMESH
 from ..spec.models import EnvVar, Environment
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION
 
@@ -189,6 +190,8 @@ def _annotations(plan: ServicePlan) -> dict[str, str]:
 
 
 def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
+    if plan.mode == MODELMESH:
+        return []  # emit/modelmesh.py renders ModelMesh's InferenceServices
     annotations = _annotations(plan)
     body = {
         "apiVersion": API_VERSION,

@@ -72,6 +72,7 @@ def rule(rule_id: str, summary: str, severity: Severity = "error", source: str =
 def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the list is explicit so the order is stable.
     from . import kserve, secrets, hardware, images, delivery, scaling  # noqa: F401
+    from . import modelmesh  # noqa: F401
 
 
 def all_rules() -> list[Rule]:
@@ -80,6 +81,8 @@ def all_rules() -> list[Rule]:
 
 
 def run_rules(context: RuleContext, rules: Iterable[Rule] | None = None) -> Iterator[Diagnostic]:
+    if not context.service.runs_in(context.env_name):
+        return  # spec.environments leaves this environment out: nothing of the service is rendered here
     for current in rules if rules is not None else all_rules():
         for finding in current.check(context):
             yield Diagnostic(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import image_ref, kserve_runtimes
+from .. import image_ref, kserve_runtimes, modelmesh
 from . import Finding, RuleContext, rule
 
 PREDICTOR = ("spec", "predictor")
@@ -50,6 +50,10 @@ def _model_as_rendered(ctx: RuleContext) -> dict:
 
 
 def _runtime(ctx: RuleContext) -> kserve_runtimes.Runtime | None:
+    if modelmesh.is_modelmesh(ctx.service.spec.mode):
+        # ModelMesh runs the environment's own runtimes; MM-01 reports a model with none.
+        chosen = modelmesh.choose_runtime(ctx.service.spec.predictor.model, modelmesh.runtimes_of(ctx.environment)).runtime
+        return modelmesh.as_kserve_runtime(chosen, ctx.environment.spec.namespace) if chosen else None
     runtimes = kserve_runtimes.default_runtimes(ctx.kserve_version, ctx.environment.spec.images.runtimes)
     return kserve_runtimes.select_runtime(_model_as_rendered(ctx), ctx.environment.spec.namespace, list(runtimes))
 
@@ -114,8 +118,8 @@ def runtime_known(ctx: RuleContext) -> Iterator[Finding]:
     "no runtime found". A runtime of your own is named with `model.runtime` and its image given in
     the environment's `spec.images.runtimes`, so that the image list knows it."""
     model = ctx.service.spec.predictor.model
-    if model is None or _runtime(ctx) is not None:
-        return
+    if model is None or modelmesh.is_modelmesh(ctx.service.spec.mode) or _runtime(ctx) is not None:
+        return  # MM-01 checks the runtime of a ModelMesh model
     if model.runtime:
         yield Finding(MODEL + ("runtime",), f"runtime {model.runtime!r} is neither a KServe default runtime nor listed in the environment", f"add its image to environments/{ctx.env_name}.yaml spec.images.runtimes.{model.runtime}")
         return

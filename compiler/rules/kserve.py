@@ -115,13 +115,13 @@ def storage_scheme(ctx: RuleContext) -> Iterator[Finding]:
 @rule("KS-08", "storageUri and storageUris are mutually exclusive", source="inference_service_validation.go")
 def storage_exclusive(ctx: RuleContext) -> Iterator[Finding]:
     """Set either `storageUri` or `storageUris`, not both. A model served by a KServe runtime
-    needs one of them."""
+    needs one of them (a ModelMesh model may use `storage` instead, MM-02)."""
     model = ctx.service.spec.predictor.model
     if model is None:
         return
     if model.storage_uri and model.storage_uris:
         yield Finding(PREDICTOR + ("model", "storageUris"), "both storageUri and storageUris are set", "keep one of them")
-    elif not model.storage_uri and not model.storage_uris:
+    elif not model.storage_uri and not model.storage_uris and model.storage is None:
         yield Finding(PREDICTOR + ("model",), "the model has no storageUri", "add `storageUri: gs://...` (or s3://, pvc://, https://, oci://, hf://)")
 
 

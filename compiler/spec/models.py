@@ -39,7 +39,7 @@ Quantity = Annotated[
 ModelFormat = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
 ]
-DeploymentMode = Literal["knative", "standard"]
+DeploymentMode = Literal["knative", "standard", "modelmesh"]
 
 
 # Capacity models (scaling, GPU classes, pod defaults, platform settings) live in scaling.py and
@@ -98,6 +98,10 @@ class StorageUri(SpecModel):
     mount_path: str | None = None
 
 
+# ModelMesh's storage and environment settings build on EnvVar and Resources above.
+from .modelmesh import ModelMeshSettings, ModelStorage  # noqa: E402
+
+
 class ModelRef(SpecModel):
     """A model served by one of KServe's model servers, picked by format."""
 
@@ -105,6 +109,7 @@ class ModelRef(SpecModel):
     format_version: str | None = Field(None, description="Version of the model format (modelFormat.version).")
     storage_uri: str | None = Field(None, description="Where the model lives: gs://, s3://, pvc://, http(s)://, oci://, hf://.")
     storage_uris: list[StorageUri] | None = Field(None, description="Several model locations (exclusive with storageUri).")
+    storage: ModelStorage | None = Field(None, description="ModelMesh: a storage-config key or a PVC, and the path (instead of storageUri).")
     runtime: str | None = Field(None, description="ServingRuntime or ClusterServingRuntime to use instead of auto-selection.")
     runtime_version: str | None = Field(None, description="Image tag of the serving runtime.")
     protocol_version: Literal["v1", "v2", "grpc-v1", "grpc-v2"] | None = None
@@ -166,9 +171,10 @@ class ServiceVersion(Version):
 
 
 class ServiceSpecBody(SpecModel):
-    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero) or standard (Deployment).")
+    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero), standard (Deployment) or modelmesh (shared multi-model runtimes).")
     version: str | None = Field(None, description="Version of the service, as label app.kubernetes.io/version.")
     part_of: str | None = Field(None, description="Application this service is part of (app.kubernetes.io/part-of).")
+    environments: list[str] | None = Field(None, description="Environments that render this service (absent: every one), e.g. [asm] for a ModelMesh service.")
     predictor: Predictor
     scaling: Scaling = Field(default_factory=Scaling)
     hardware: Hardware = Field(default_factory=Hardware)
@@ -184,6 +190,10 @@ class ModelService(SpecModel):
     kind: Literal["ModelService"]
     metadata: Metadata
     spec: ServiceSpecBody
+
+    def runs_in(self, env_name: str) -> bool:
+        """Whether environment `env_name` renders this service (spec.environments, absent: all)."""
+        return self.spec.environments is None or env_name in self.spec.environments
 
 
 # ---------------------------------------------------------------- environment
@@ -219,6 +229,7 @@ class EnvironmentSpec(SpecModel):
     gitops: GitOps | None = Field(None, description="The Argo CD or Flux objects that sync rendered/<env>/.")
     mesh: MeshSettings | None = Field(None, description="Service mesh: without it no Istio objects are rendered.")
     tls: TlsSettings | None = Field(None, description="cert-manager issuer for the gateway's certificates.")
+    modelmesh: ModelMeshSettings | None = Field(None, description="ModelMesh runtimes, allowed PVCs and routing, for services with mode modelmesh.")
 
 
 class Environment(SpecModel):
