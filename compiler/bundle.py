@@ -21,6 +21,9 @@ _APPLY_RANK = {
     "ServingRuntime": 6,
     "PersistentVolumeClaim": 6,
     "PeerAuthentication": 7,
+    # Access policies before the workloads they protect: a model is never up without them.
+    "RequestAuthentication": 7,
+    "AuthorizationPolicy": 7,
     "DestinationRule": 8,
     "Gateway": 8,
     "InferenceService": 9,

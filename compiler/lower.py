@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from . import upstream
 from .modelmesh import MODE as MODELMESH
+from .access import AccessPlan, plan_access
 from .errors import Location
 from .resolve import Layer
 from .spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
 from .spec.scaling import ExternalMetric, Scaling
+from .spec.traffic import Exposure
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ class ServicePlan:
     spread: bool  # several replicas always run: spread them and keep them up through disruptions
     timeout_seconds: int | None
     layer: Layer = field(compare=False, repr=False)
+    exposure: Exposure = field(default_factory=Exposure)
+    access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
     runs_here: bool = True  # False: spec.environments leaves this environment out, nothing is emitted
 
     def locate(self, *key_path: str | int) -> Location:
@@ -360,6 +364,8 @@ def lower_service(service: ModelService, env: Environment, layer: Layer, source:
         spread=spec.mode == "standard" and always_running >= 2,
         timeout_seconds=spec.predictor.timeout_seconds,
         layer=layer,
+        exposure=spec.exposure,
+        access=plan_access(service, env),
     )
 
 

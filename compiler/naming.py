@@ -4,6 +4,7 @@ Gateway names the Certificate's secret, …). One definition each, so cross-refe
 from __future__ import annotations
 
 from .spec.models import Environment
+from .spec.traffic import Exposure
 
 
 def gateway_ref(env: Environment) -> str:
@@ -22,6 +23,21 @@ def public_host(service_name: str, host_label: str | None, env: Environment) -> 
     """`<host label or service name>.<environment domain>`."""
     assert env.spec.domain, "exposure needs the environment's domain (checked by a rule)"
     return f"{host_label or service_name}.{env.spec.domain}"
+
+
+def service_hosts(service_name: str, exposure: Exposure, env: Environment) -> list[str]:
+    """Every name a public service answers on the gateway: its public host, then its custom domain."""
+    if not exposure.public:
+        return []
+    hosts = [public_host(service_name, exposure.host, env)]
+    if exposure.custom_domain and exposure.custom_domain not in hosts:
+        hosts.append(exposure.custom_domain)
+    return hosts
+
+
+def certificate_name(env: Environment) -> str:
+    """The cert-manager Certificate of the gateway (its secret is `certificate_secret`)."""
+    return f"{env.metadata.name}-gateway"
 
 
 def version_isvc_name(service_name: str, version: str) -> str:

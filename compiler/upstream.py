@@ -120,3 +120,26 @@ AGGREGATE_METRICS_PORT_NAME = "aggr-metric"
 # prometheus.kserve.io/port of KServe's runtimes per model format: TorchServe serves metrics on
 # 8082, Triton (also serving onnx) on 8002, the Python servers and TF Serving on 8080.
 MODEL_SERVER_METRICS_PORT = {"pytorch": 8082, "triton": 8002, "onnx": 8002}
+
+# ---------------------------------------------------------------- mesh and certificates (serving-rules §4, §5)
+
+# KServe sets these on every pod of an InferenceService (predictor.go: the component's labels are
+# the ISVC's own labels united with serving.kserve.io/inferenceservice and component).
+INFERENCESERVICE_POD_LABEL = "serving.kserve.io/inferenceservice"
+# Knative's system namespace: the activator proxies requests to revisions from there, the
+# autoscaler scrapes queue-proxy's metrics from there (knative.dev/docs serving/istio-authorization).
+KNATIVE_SYSTEM_NAMESPACE = "knative-serving"
+# KServe's URL of a Knative-mode InferenceService leads through net-istio's knative-local-gateway
+# (KServe ingress config localGatewayService, in istio-system); the predictor pods see that gateway,
+# not the original caller, as their peer.
+KNATIVE_LOCAL_GATEWAY_NAMESPACE = "istio-system"
+# Paths Knative's system pods call on every revision pod: /healthz (activator and ingress probes)
+# and /metrics (autoscaler). knative.dev istio-authorization; net-istio#554, kserve#1558.
+KNATIVE_SYSTEM_PATHS = ("/healthz", "/metrics")
+# net-istio's own Istio Gateways (config/200-gateway.yaml in knative-serving): a Gateway of ours
+# with one of these names would replace Knative's.
+KNATIVE_GATEWAYS = ("knative-ingress-gateway", "knative-local-gateway")
+# Istio's Kubernetes Ingress support: an IngressClass `istio` with controller
+# istio.io/ingress-controller (istio.io tasks/traffic-management/ingress/kubernetes-ingress).
+ISTIO_INGRESS_CLASS = "istio"
+CERT_MANAGER_GROUP = "cert-manager.io"

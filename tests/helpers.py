@@ -37,13 +37,25 @@ def patched(base: dict, patch: dict) -> dict:
 
 
 def rule_ids(service_patch: dict | None = None, env_patch: dict | None = None) -> set[str]:
-    """IDs of every rule that fires for the base service with the patches applied."""
+    """IDs of every rule that fires for the base service with the patches applied: the service
+    rules, then (as compile does, when they found no error) the environment rules over the
+    manifests emitted for it."""
+    from compiler.emit import emit_all
+    from compiler.errors import has_errors
+    from compiler.lower import lower_service
+    from compiler.rules.manifests import check_manifests
+
     data = patched(BASE_SERVICE, service_patch or {})
     service = ModelService.model_validate(data)
-    env = Environment.model_validate(patched(BASE_ENV, env_patch or {}))
+    env_data = patched(BASE_ENV, env_patch or {})
+    env = Environment.model_validate(env_data)
     all_rules()
-    context = RuleContext(service, env, Layer(data, {}, "services/iris.yaml"), env.metadata.name)
-    return {diag.rule for diag in run_rules(context)}
+    layer = Layer(data, {}, "services/iris.yaml")
+    diagnostics = list(run_rules(RuleContext(service, env, layer, env.metadata.name)))
+    if not has_errors(diagnostics):
+        manifests = emit_all([lower_service(service, env, layer, "services/iris.yaml")], env)
+        diagnostics += check_manifests(manifests, env, Layer(env_data, {}, "environments/prod.yaml"), env.metadata.name)
+    return {diag.rule for diag in diagnostics}
 
 
 def fires(rule_id: str, service_patch: dict | None = None, env_patch: dict | None = None) -> bool:
@@ -99,3 +111,20 @@ def schema_errors(body: dict, kubernetes_version: str = "1.33") -> list[str]:
     schema = json.loads((SHARED / "schemas-catalog" / group / f"{body['kind'].lower()}_{version}.json").read_text())
     validator = jsonschema.validators.validator_for(schema)(schema)
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(body)]
+
+
+_REGISTRIES: dict = {}
+
+
+def crd_errors(bodies: list[dict], kubernetes_version: str = "1.33") -> list[str]:
+    """Why the API server would reject the objects: the upstream CRDs beside the repository
+    (../shared/crds, with their CEL rules), strict, and core kinds through kubernetes-validate.
+    A kind with no schema is an error too. Tests that call it are marked `needs_shared`."""
+    from compiler.validate import SchemaRegistry, ValidationInput, validate_objects
+    from tests.conftest import SHARED_CRDS
+
+    if kubernetes_version not in _REGISTRIES:
+        _REGISTRIES[kubernetes_version] = SchemaRegistry(kubernetes_version=kubernetes_version, crd_paths=[SHARED_CRDS])
+    inputs = [ValidationInput(body=body, file=f"{body['kind']}/{body['metadata']['name']}") for body in bodies]
+    report = validate_objects(inputs, _REGISTRIES[kubernetes_version])
+    return [f"{issue.file}: {issue.pointer}: {issue.message}" for issue in report.issues] + [f"no schema for {kind}" for _, kind in report.missing_schemas]

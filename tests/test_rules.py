@@ -57,6 +57,19 @@ PROM_QPS = {"query": "sum(rate(requests_total[1m]))", "serverAddress": "http://p
 KEDA_ENV = env(autoscaling={"keda": True})
 ELASTIC_T4 = {"t4": {"elastic": {"burst": "eci_only", "eciUseSpecs": ["ecs.gn6i-c4g1.xlarge"]}}}
 SIX_SPECS = {"t4": {"elastic": {"burst": "eci", "eciUseSpecs": [f"ecs.gn6i-c{n}g1.xlarge" for n in (4, 8, 16, 24, 32, 48)]}}}
+# mesh, gateway and certificates
+PUBLIC = spec(exposure={"public": True})
+SELF_SIGNED = {"issuer": {"name": "gateway-ca", "type": "selfSigned"}}
+LETSENCRYPT = {"server": "https://acme-v02.api.letsencrypt.org/directory", "email": "ml@example.com", "privateKeySecretName": "le-account"}
+CLOUDFLARE = {"cloudflare": {"apiTokenSecretRef": {"name": "cloudflare-api-token", "key": "api-token"}}}
+
+
+def mesh_env(tls: dict | None = None, **mesh) -> dict:
+    return env(mesh=mesh, domain="prod.example.com", tls=tls or SELF_SIGNED)
+
+
+def acme(**settings) -> dict:
+    return {"issuer": {"name": "letsencrypt", "type": "acme", "acme": {**LETSENCRYPT, **settings}}}
 
 
 FIRING = [
@@ -156,6 +169,21 @@ FIRING = [
     ("KS-23", spec(predictor={"model": None, "container": {"image": "registry.acme.internal/team/server:1"}}), None),
     ("KS-23", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), {"spec": {"images": {"mirror": "registry.internal/mirror"}}}),
     ("SMOKE-01", spec(smokeTest={"enabled": True}), None),
+    # mesh, gateway and certificates
+    ("IS-01", PUBLIC, mesh_env(gateway={"name": "knative-ingress-gateway", "namespace": "knative-serving"})),
+    ("IS-04", spec(access={"allowNamespaces": ["ml-clients"]}), env(mesh={"mtls": "PERMISSIVE"})),
+    ("IS-04", spec(access={"mtls": "PERMISSIVE"}), env(mesh={})),
+    ("IS-04", spec(access={"allowServiceAccounts": ["scorer"]}), None),
+    ("IS-05", None, env(namespace="knative-serving", mesh={})),
+    ("IS-05", spec(access={"mtls": "STRICT"}), env(namespace="knative-serving", mesh={"mtls": "PERMISSIVE"})),
+    ("CM-01", PUBLIC, env(mesh={}, domain="prod.example.com")),
+    ("CM-01", spec(exposure={"public": True, "customDomain": "iris.acme.com"}), mesh_env({**SELF_SIGNED, "wildcard": True})),
+    ("CM-02", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca"}})),
+    ("CM-02", PUBLIC, mesh_env({**acme(solver="http01"), "wildcard": True}, gateway={"httpsRedirect": False})),
+    ("CM-02", PUBLIC, mesh_env(acme(solver="http01"))),
+    ("CM-02", PUBLIC, mesh_env(acme(solver="dns01", email="ml-team", dns01=CLOUDFLARE))),
+    ("CM-02", PUBLIC, mesh_env(acme(solver="dns01", dns01={"cloudflare": {"apiToken": "abc123"}}))),
+    ("XREF-01", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca"}})),
 ]
 
 QUIET = [
@@ -226,6 +254,20 @@ QUIET = [
     ("KS-23", spec(mode="standard", predictor={"model": None, "container": {"image": "registry.acme.internal/team/server:1"}}), None),
     ("KS-23", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), None),
     ("SMOKE-01", spec(smokeTest={"enabled": True}), {"spec": {"gitops": {"tool": "argocd", "repoURL": "https://github.com/acme/gitops.git"}}}),
+    # mesh, gateway and certificates
+    ("IS-01", PUBLIC, mesh_env()),
+    ("IS-04", spec(access={"allowNamespaces": ["ml-clients"], "allowServiceAccounts": ["ml-batch/scorer"]}), env(mesh={})),
+    ("IS-04", spec(mode="standard", access={"mtls": "PERMISSIVE", "jwt": {"issuer": "https://idp.example.com", "jwksUri": "https://idp.example.com/jwks"}}), env(mesh={})),
+    ("IS-05", None, env(namespace="knative-serving", mesh={"mtls": "PERMISSIVE"})),
+    ("IS-05", spec(access={"mtls": "STRICT"}), env(mesh={})),
+    ("CM-01", PUBLIC, mesh_env()),
+    ("CM-01", spec(exposure={"public": True, "customDomain": "iris-api.prod.example.com"}), mesh_env({**SELF_SIGNED, "wildcard": True})),
+    ("CM-01", PUBLIC, None),
+    ("CM-02", PUBLIC, mesh_env({**acme(solver="dns01", dns01=CLOUDFLARE), "wildcard": True})),
+    ("CM-02", PUBLIC, mesh_env(acme(solver="http01", ingressClassName="istio"), gateway={"httpsRedirect": False})),
+    ("CM-02", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca", "caSecretName": "internal-ca-key-pair"}})),
+    ("XREF-01", PUBLIC, mesh_env()),
+    ("XREF-01", PUBLIC, mesh_env({"issuer": {"kind": "Issuer", "name": "platform-issuer", "type": "existing"}})),
 ]
 
 

@@ -14,13 +14,13 @@ from ..lower import ServicePlan
 from ..spec.models import Environment
 from ..images import mirror_manifests
 from . import modelmesh, modelmesh_routing
-from . import autoscaling, availability, gitops, kserve, monitoring, smoketest
+from . import autoscaling, availability, certmanager, gateway, gitops, kserve, monitoring, security, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
 EnvironmentEmitter = Callable[[list[ServicePlan], Environment], list[Manifest]]
 
 SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit, autoscaling.emit, availability.emit, monitoring.emit, smoketest.emit)
-ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = (gitops.emit,)
+ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = (gitops.emit, gateway.emit, certmanager.emit, security.emit)
 
 
 # ModelMesh (serving-rules §2): a model's InferenceService; the namespace's runtimes and route.

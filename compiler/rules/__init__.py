@@ -50,6 +50,9 @@ class Rule:
     severity: Severity
     check: RuleCheck
     source: str
+    # service: checks one service (RuleContext), run by run_rules before lowering;
+    # environment: checks an environment and its emitted manifests (rules/manifests.py).
+    scope: str = "service"
 
     @property
     def doc(self) -> str:
@@ -59,11 +62,11 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, summary: str, severity: Severity = "error", source: str = "") -> Callable[[RuleCheck], RuleCheck]:
+def rule(rule_id: str, summary: str, severity: Severity = "error", source: str = "", scope: str = "service") -> Callable[[RuleCheck], RuleCheck]:
     def register(check: RuleCheck) -> RuleCheck:
         if rule_id in REGISTRY:
             raise RuntimeError(f"rule {rule_id} registered twice")
-        REGISTRY[rule_id] = Rule(rule_id, summary, severity, check, source)
+        REGISTRY[rule_id] = Rule(rule_id, summary, severity, check, source, scope)
         return check
 
     return register
@@ -71,7 +74,7 @@ def rule(rule_id: str, summary: str, severity: Severity = "error", source: str =
 
 def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the list is explicit so the order is stable.
-    from . import kserve, secrets, hardware, images, delivery, scaling  # noqa: F401
+    from . import kserve, secrets, hardware, images, delivery, scaling, istio, certmanager, manifests  # noqa: F401
     from . import modelmesh  # noqa: F401
 
 
@@ -84,6 +87,8 @@ def run_rules(context: RuleContext, rules: Iterable[Rule] | None = None) -> Iter
     if not context.service.runs_in(context.env_name):
         return  # spec.environments leaves this environment out: nothing of the service is rendered here
     for current in rules if rules is not None else all_rules():
+        if current.scope != "service":
+            continue
         for finding in current.check(context):
             yield Diagnostic(
                 current.id,

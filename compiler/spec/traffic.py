@@ -70,12 +70,16 @@ class GatewaySettings(SpecModel):
     namespace: str = Field("istio-system", description="Namespace of the ingress gateway workload (TLS secrets must live here).")
     selector: dict[str, str] = Field(default_factory=lambda: {"istio": "ingressgateway"}, description="Labels of the ingress gateway pods.")
     https_redirect: bool = Field(True, description="Redirect plain HTTP to HTTPS.")
+    # The SA depends on how the gateway was installed (istioctl: istio-ingressgateway-service-account;
+    # the gateway Helm chart: the release name), so it cannot be derived from the selector.
+    service_account: str | None = Field(None, description="Service account of the ingress gateway pods: access rules then allow the gateway's identity (principal) instead of its whole namespace.")
 
 
 class MeshSettings(SpecModel):
     provider: Literal["istio", "asm"] = Field("istio", description="Upstream Istio, or Alibaba Service Mesh (enables ASM-only fields).")
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     mtls: Literal["STRICT", "PERMISSIVE"] = Field("STRICT", description="Default peer authentication mode of the services' namespace.")
+    trust_domain: str = Field("cluster.local", description="The mesh's trust domain: the first part of the principals access rules allow (<trustDomain>/ns/<namespace>/sa/<account>).")
 
 
 class AcmeSettings(SpecModel):
