@@ -8,6 +8,7 @@ only arrange data into Kubernetes shapes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import upstream
 from .modelmesh import MODE as MODELMESH
@@ -16,6 +17,10 @@ from .errors import Location
 from .resolve import Layer
 from .spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
 from .spec.scaling import ExternalMetric, Scaling
+
+if TYPE_CHECKING:
+    from .lower_versions import CanaryPlan
+    from .traffic_plan import TrafficPlan
 from .spec.traffic import Exposure
 
 
@@ -90,6 +95,12 @@ class ServicePlan:
     spread: bool  # several replicas always run: spread them and keep them up through disruptions
     timeout_seconds: int | None
     layer: Layer = field(compare=False, repr=False)
+    # Versions and traffic (compiler/lower_versions.py fills them; docs/traffic.md):
+    service: str = ""  # the ModelService; differs from `name` when versions are split
+    version: str | None = None  # the version this plan's predictor serves, when versions are listed
+    canary_traffic_percent: int | None = None  # Knative native canary: the newest version's share
+    canaries: tuple[CanaryPlan, ...] = ()  # Standard spec.canary[] (KServe >= v0.20)
+    traffic: TrafficPlan | None = None
     exposure: Exposure = field(default_factory=Exposure)
     access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
     runs_here: bool = True  # False: spec.environments leaves this environment out, nothing is emitted

@@ -16,7 +16,8 @@ from .emit import emit_all
 from .extras import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique
 from .load import ProjectSources, display_path, load_project
-from .lower import ServicePlan, lower_service
+from .lower import ServicePlan
+from .lower_versions import lower_service_plans
 from .patch import apply_patches
 from .resolve import Layer, resolve_service
 from .rules import RuleContext, run_rules
@@ -85,7 +86,7 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
         findings = list(run_rules(RuleContext(service, env, layer, env_name)))
         diagnostics.extend(findings)
         if not has_errors(findings):
-            plans.append(lower_service(service, env, layer, _source_name(sources, name)))
+            plans.extend(lower_service_plans(service, env, layer, _source_name(sources, name)))
     return plans, diagnostics
 
 
@@ -131,7 +132,8 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
     result.manifests = manifests
     if result.ok:
-        service_files = {plan.name: plan.source for plan in plans}
+        # Objects name their service (routes) or their InferenceService (the rest): both map to the file.
+        service_files = {key: plan.source for plan in plans for key in (plan.service, plan.name) if key}
         synced, extra = split_tree(env_name, manifests, env, service_files)
         result.files = render_tree(env_name, synced, service_files, extra)
     return result

@@ -57,6 +57,16 @@ PROM_QPS = {"query": "sum(rate(requests_total[1m]))", "serverAddress": "http://p
 KEDA_ENV = env(autoscaling={"keda": True})
 ELASTIC_T4 = {"t4": {"elastic": {"burst": "eci_only", "eciUseSpecs": ["ecs.gn6i-c4g1.xlarge"]}}}
 SIX_SPECS = {"t4": {"elastic": {"burst": "eci", "eciUseSpecs": [f"ecs.gn6i-c{n}g1.xlarge" for n in (4, 8, 16, 24, 32, 48)]}}}
+
+
+def version(name: str, weight: int, **predictor) -> dict:
+    """A listed version with a full predictor (the rule tests skip the resolve stage's merge)."""
+    return {"name": name, "weight": weight, "predictor": predictor or {"model": {"format": "sklearn", "storageUri": f"gs://bucket/{name}"}}}
+
+
+CANARY = [version("v1", 90), version("v2", 10)]
+MESH_ENV = env(mesh={}, domain="models.example.com")
+KSERVE_020 = env(versions={"kserve": "0.20.0"})
 # mesh, gateway and certificates
 PUBLIC = spec(exposure={"public": True})
 SELF_SIGNED = {"issuer": {"name": "gateway-ca", "type": "selfSigned"}}
@@ -169,6 +179,21 @@ FIRING = [
     ("KS-23", spec(predictor={"model": None, "container": {"image": "registry.acme.internal/team/server:1"}}), None),
     ("KS-23", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), {"spec": {"images": {"mirror": "registry.internal/mirror"}}}),
     ("SMOKE-01", spec(smokeTest={"enabled": True}), None),
+    # versions and traffic
+    ("KS-13", spec(versions=[version("v1", 50), version("v2", 30), version("v3", 20)]), None),
+    ("KS-13", spec(mode="standard", canaryStrategy="native", versions=CANARY), None),
+    ("KS-14", spec(mode="standard", versions=[version("v1", 90), version("v2", 10, container={"image": "ghcr.io/acme/server:1"})]), KSERVE_020),
+    ("KS-14", spec(mode="standard", versions=[version("v1", 90), version("v2-" + "c" * 17, 10)]), env(versions={"kserve": "0.20.0"}, namespace="team-" + "n" * 30)),
+    ("IS-02", spec(versions=[version("v1", 90), version("v2", 20)]), None),
+    ("IS-03", spec(mode="standard", versions=[version("v1", 90), version("v2", 10, model={"format": "sklearn", "storageUri": "gs://b/2"}, labels={"inferplane.dev/version": "v1"})]), MESH_ENV),
+    ("TRAFFIC-01", spec(versions=[version("v1", 50), version("v1", 50)]), None),
+    ("TRAFFIC-01", spec(versions=[version("v1", 90), version("route", 10)]), None),
+    ("TRAFFIC-02", spec(mode="standard", versions=CANARY), None),
+    ("TRAFFIC-02", spec(exposure={"public": True}), env(domain="models.example.com")),
+    ("TRAFFIC-02", spec(exposure={"public": True}), env(mesh={})),
+    ("TRAFFIC-02", spec(exposure={"timeoutSeconds": 30}), MESH_ENV),
+    ("TRAFFIC-02", spec(exposure={"public": True, "matchHeaders": [{"name": "x-tenant", "exact": "a", "prefix": "b"}]}), MESH_ENV),
+    ("TRAFFIC-03", spec(mode="standard", exposure={"customDomain": "iris.acme.example"}), MESH_ENV),
     # mesh, gateway and certificates
     ("IS-01", PUBLIC, mesh_env(gateway={"name": "knative-ingress-gateway", "namespace": "knative-serving"})),
     ("IS-04", spec(access={"allowNamespaces": ["ml-clients"]}), env(mesh={"mtls": "PERMISSIVE"})),
@@ -254,6 +279,20 @@ QUIET = [
     ("KS-23", spec(mode="standard", predictor={"model": None, "container": {"image": "registry.acme.internal/team/server:1"}}), None),
     ("KS-23", spec(predictor={"model": None, "container": {"image": "ghcr.io/acme/server:1"}}), None),
     ("SMOKE-01", spec(smokeTest={"enabled": True}), {"spec": {"gitops": {"tool": "argocd", "repoURL": "https://github.com/acme/gitops.git"}}}),
+    # versions and traffic
+    ("KS-13", spec(versions=CANARY), None),
+    ("KS-13", spec(mode="standard", canaryStrategy="native", versions=CANARY), KSERVE_020),
+    ("KS-14", spec(mode="standard", versions=CANARY), KSERVE_020),
+    ("KS-14", spec(mode="standard", canaryStrategy="split", versions=[version("v1", 90), version("v2", 10, container={"image": "ghcr.io/acme/server:1"})]), {"spec": {"mesh": {}, "versions": {"kserve": "0.20.0"}}}),
+    ("IS-02", spec(versions=[version("blue", 100), version("green", 0)]), None),
+    ("IS-03", spec(mode="standard", versions=CANARY), MESH_ENV),
+    ("IS-03", spec(versions=[version("v1", 90), version("v2", 10, model={"format": "sklearn", "storageUri": "gs://b/2"}, labels={"inferplane.dev/version": "v1"})]), MESH_ENV),
+    ("TRAFFIC-01", spec(versions=CANARY), None),
+    ("TRAFFIC-02", spec(mode="standard", versions=CANARY, exposure={"public": True, "timeoutSeconds": 30}), MESH_ENV),
+    ("TRAFFIC-02", spec(versions=CANARY, exposure={"public": True, "matchHeaders": [{"name": "x-tenant", "exact": "a"}]}), MESH_ENV),
+    ("TRAFFIC-02", spec(mode="standard", versions=CANARY), KSERVE_020),
+    ("TRAFFIC-03", spec(exposure={"customDomain": "iris.acme.example"}), None),
+    ("TRAFFIC-03", spec(mode="standard", exposure={"public": True, "customDomain": "iris.acme.example"}), MESH_ENV),
     # mesh, gateway and certificates
     ("IS-01", PUBLIC, mesh_env()),
     ("IS-04", spec(access={"allowNamespaces": ["ml-clients"], "allowServiceAccounts": ["ml-batch/scorer"]}), env(mesh={})),

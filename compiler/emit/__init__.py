@@ -13,6 +13,7 @@ from ..bundle import Manifest
 from ..lower import ServicePlan
 from ..spec.models import Environment
 from ..images import mirror_manifests
+from . import knative, routing
 from . import modelmesh, modelmesh_routing
 from . import autoscaling, availability, certmanager, gateway, gitops, kserve, monitoring, security, smoketest
 
@@ -21,6 +22,9 @@ EnvironmentEmitter = Callable[[list[ServicePlan], Environment], list[Manifest]]
 
 SERVICE_EMITTERS: tuple[ServiceEmitter, ...] = (kserve.emit, autoscaling.emit, availability.emit, monitoring.emit, smoketest.emit)
 ENVIRONMENT_EMITTERS: tuple[EnvironmentEmitter, ...] = (gitops.emit, gateway.emit, certmanager.emit, security.emit)
+# Versions and traffic (docs/traffic.md): a DomainMapping per service, routes once per service.
+SERVICE_EMITTERS += (knative.emit,)
+ENVIRONMENT_EMITTERS += (routing.emit,)
 
 
 # ModelMesh (serving-rules §2): a model's InferenceService; the namespace's runtimes and route.

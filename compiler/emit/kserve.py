@@ -13,6 +13,8 @@ from .. import upstream
 from ..lower import AutoscalerPlan, ServicePlan
 from ..modelmesh import MODE as MODELMESH
 from ..spec.models import EnvVar, Environment
+from ..lower_versions import CanaryPlan
+from ..traffic_plan import VERSION_LABEL
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION
 
 API_VERSION = "serving.kserve.io/v1beta1"
@@ -122,6 +124,16 @@ def _spread(plan: ServicePlan) -> list[dict]:
     ]
 
 
+def _pod_labels(plan: ServicePlan) -> dict[str, str]:
+    """The service's name on every predictor pod (every version's, when versions are split), and
+    in Standard mode the version a DestinationRule subset selects (IS-03 reports a spec that sets
+    it otherwise). Knative routes by revision: a label there would only roll a new revision."""
+    labels = {**plan.predictor.labels, "app.kubernetes.io/name": plan.service or plan.name}
+    if plan.version is not None and plan.mode == "standard":
+        labels[VERSION_LABEL] = plan.version
+    return labels
+
+
 def _predictor(plan: ServicePlan) -> dict:
     predictor = plan.predictor
     gpu = plan.gpu
@@ -131,7 +143,7 @@ def _predictor(plan: ServicePlan) -> dict:
         "timeout": plan.timeout_seconds,
         "serviceAccountName": credentials.service_account_name if credentials else None,
         "imagePullSecrets": [{"name": name} for name in credentials.image_pull_secrets] if credentials else [],
-        "labels": {**predictor.labels, "app.kubernetes.io/name": plan.name},
+        "labels": _pod_labels(plan),
         "annotations": {**predictor.annotations, **plan.autoscaler.knative_annotations, **(gpu.burst_annotations if gpu else {})},
         "nodeSelector": dict(gpu.node_selector) if gpu else {},
         "tolerations": [dict(toleration) for toleration in gpu.tolerations] if gpu else [],
@@ -204,4 +216,38 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         },
         "spec": {"predictor": _predictor(plan)},
     }
-    return [Manifest(body, service=plan.name, origins=_origins(plan))]
+    origins = _origins(plan)
+    if plan.canary_traffic_percent is not None:
+        # Knative mode: the predictor's revision gets this share, the previous rolled-out one the rest.
+        body["spec"]["predictor"]["canaryTrafficPercent"] = plan.canary_traffic_percent
+        origins["/spec/predictor/canaryTrafficPercent"] = plan.locate("spec", "versions", len(plan.traffic.weights) - 1 if plan.traffic else 0, "weight")
+    if plan.canaries:
+        body["spec"]["canary"] = [_canary(canary) for canary in plan.canaries]
+        for position, canary in enumerate(plan.canaries):
+            origins.update(_canary_origins(position, canary))
+    return [Manifest(body, service=plan.name, origins=origins)]
+
+
+# spec.canary[] (Standard mode, KServe >= v0.20): a canary inherits the stable predictor's scaling
+# and KServe rejects these fields in it (validateCanarySpecs); without minReplicas KServe derives
+# the canary's replicas from its share of the traffic.
+_CANARY_FORBIDDEN = ("minReplicas", "maxReplicas", "scaleMetric", "scaleTarget", "autoScaling", "workerSpec", "containerConcurrency")
+
+
+def _canary(canary: CanaryPlan) -> dict:
+    predictor = {key: value for key, value in _predictor(canary.plan).items() if key not in _CANARY_FORBIDDEN}
+    if "model" in predictor:
+        # The CRD requires the container name in a canary's model (not in the stable one's): the
+        # runtime's own container name, which KServe's merge with the runtime keeps anyway.
+        predictor["model"] = {"name": CUSTOM_CONTAINER_NAME, **predictor["model"]}
+    # The name makes its Deployment and Service `<isvc>-<name>-predictor`.
+    return {"trafficPercent": canary.weight, "predictor": {"name": canary.version, **predictor}}
+
+
+def _canary_origins(position: int, canary: CanaryPlan) -> dict[str, Location]:
+    at = f"/spec/canary/{position}"
+    origins = {at: canary.plan.locate("spec", "versions", canary.index), f"{at}/trafficPercent": canary.plan.locate("spec", "versions", canary.index, "weight")}
+    for pointer, location in _origins(canary.plan).items():
+        if pointer.startswith("/spec/predictor"):
+            origins[at + pointer.removeprefix("/spec")] = location
+    return origins

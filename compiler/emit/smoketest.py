@@ -47,7 +47,9 @@ def default_path(plan: ServicePlan) -> str:
     if model is None:
         return "/"
     protocol = model.protocol_version or ("v2" if model.format == "triton" else "v1")
-    return f"/v2/models/{plan.name}/ready" if protocol.endswith("v2") else f"/v1/models/{plan.name}"
+    # A split version serves its model under the service's name (lower_versions), like the others.
+    name = plan.service or plan.name
+    return f"/v2/models/{name}/ready" if protocol.endswith("v2") else f"/v1/models/{name}"
 
 
 def _job(plan: ServicePlan, smoke: SmokeTest) -> dict:

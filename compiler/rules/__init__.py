@@ -75,6 +75,7 @@ def rule(rule_id: str, summary: str, severity: Severity = "error", source: str =
 def _load_rule_modules() -> None:
     # Importing the modules registers their rules; the list is explicit so the order is stable.
     from . import kserve, secrets, hardware, images, delivery, scaling, istio, certmanager, manifests  # noqa: F401
+    from . import traffic  # noqa: F401
     from . import modelmesh  # noqa: F401
 
 

@@ -40,6 +40,7 @@ ModelFormat = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
 ]
 DeploymentMode = Literal["knative", "standard", "modelmesh"]
+CanaryStrategy = Literal["auto", "native", "split"]
 
 
 # Capacity models (scaling, GPU classes, pod defaults, platform settings) live in scaling.py and
@@ -181,6 +182,7 @@ class ServiceSpecBody(SpecModel):
     observability: ServiceObservability = Field(default_factory=ServiceObservability)
     smoke_test: SmokeTest = Field(default_factory=SmokeTest, description="Opt-in Argo CD PostSync smoke test Job.")
     versions: list[ServiceVersion] = Field(default_factory=list, description="Versions of the model and their traffic weights (sum 100).")
+    canary_strategy: CanaryStrategy = Field("auto", description="How versions share traffic: native (KServe's canary), split (one InferenceService per version behind an Istio VirtualService), or auto (native where KServe has it, else split). See docs/traffic.md.")
     exposure: Exposure = Field(default_factory=Exposure, description="How requests reach the service.")
     access: Access = Field(default_factory=Access, description="Who may call the service.")
 

@@ -1,0 +1,89 @@
+"""Lower a service with versions into the plans of its InferenceServices (docs/traffic.md).
+
+`single`, `native` and `canary` give one plan named after the service; `split` gives one plan per
+version, named `<service>-<version>`. A version's predictor is lowered like a service of its own
+(resources, pod hardening and metrics follow its predictor), and every output field it produces
+still points at the user's file: the version's own keys at the version, shared keys at
+spec.predictor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from . import naming
+from .lower import ServicePlan, lower_service
+from .resolve import Layer
+from .spec.models import Environment, ModelService, Predictor
+from .traffic_plan import ROUTED_MODES, TrafficPlan, model_named_after_isvc, plan_traffic
+
+
+@dataclass(frozen=True)
+class CanaryPlan:
+    """One entry of spec.canary[]: a version after the first, with its share of the traffic."""
+
+    version: str
+    weight: int
+    index: int  # where the version sits in spec.versions
+    plan: ServicePlan  # its predictor, lowered like a service of its own
+
+
+def version_view(service: ModelService, index: int, predictor: Predictor | None = None) -> ModelService:
+    """The service as if spec.predictor were version `index`'s (already merged) predictor."""
+    chosen = predictor or service.spec.versions[index].predictor
+    return service.model_copy(update={"spec": service.spec.model_copy(update={"predictor": chosen})})
+
+
+def version_layer(layer: Layer, index: int) -> Layer:
+    """The resolved document with version `index`'s predictor at spec.predictor, positions included."""
+    at = ("spec", "versions", index, "predictor")
+    own = Layer.of(layer, at)
+    positions = {path: location for path, location in layer.positions.items() if path[:2] != ("spec", "predictor")}
+    positions.update({("spec", "predictor") + path: location for path, location in own.positions.items()})
+    data = {**layer.data, "spec": {**layer.data["spec"], "predictor": own.data}}
+    return Layer(data, positions, layer.path)
+
+
+def _model_keeps_service_name(predictor: Predictor, service: str, env: Environment) -> Predictor:
+    """A split version serves its model under the service's name (not `<service>-<version>`), so
+    clients call /v1/models/<service> whichever version answers (see traffic_plan)."""
+    model = predictor.model
+    if model is None or any(arg.startswith("--model_name") for arg in model.args):
+        return predictor
+    if not model_named_after_isvc(predictor, env, env.spec.namespace):
+        return predictor
+    return predictor.model_copy(update={"model": model.model_copy(update={"args": [*model.args, f"--model_name={service}"]})})
+
+
+def _lower_version(service: ModelService, env: Environment, layer: Layer, source: str, index: int, predictor: Predictor | None = None) -> ServicePlan:
+    plan = lower_service(version_view(service, index, predictor), env, version_layer(layer, index), source)
+    return replace(plan, service=service.metadata.name, version=service.spec.versions[index].name)
+
+
+def lower_service_plans(service: ModelService, env: Environment, layer: Layer, source: str) -> list[ServicePlan]:
+    """Every InferenceService plan of one service; all of them carry the service's traffic plan."""
+    name = service.metadata.name
+    if service.spec.mode not in ROUTED_MODES:
+        return [replace(lower_service(service, env, layer, source), service=name)]
+    traffic: TrafficPlan = plan_traffic(service, env)
+    versions = service.spec.versions
+    if traffic.strategy == "split":
+        plans = []
+        for index, version in enumerate(versions):
+            predictor = _model_keeps_service_name(version.predictor, name, env)
+            plan = _lower_version(service, env, layer, source, index, predictor)
+            plans.append(replace(plan, name=naming.version_isvc_name(name, version.name), traffic=traffic))
+        return plans
+    if traffic.strategy == "native":
+        # The newest (last) version is the InferenceService's predictor; Knative gives it the
+        # weight and the previous rolled-out revision the rest. List order, not the weights,
+        # picks it: a promotion past 50% must not swap the predictor (a new revision).
+        newest = len(versions) - 1
+        plan = _lower_version(service, env, layer, source, newest)
+        return [replace(plan, canary_traffic_percent=versions[newest].weight, traffic=traffic)]
+    if traffic.strategy == "canary":
+        canaries = tuple(CanaryPlan(versions[index].name, versions[index].weight, index, _lower_version(service, env, layer, source, index)) for index in range(1, len(versions)))
+        return [replace(_lower_version(service, env, layer, source, 0), canaries=canaries, traffic=traffic)]
+    if versions:
+        return [replace(_lower_version(service, env, layer, source, 0), traffic=traffic)]
+    return [replace(lower_service(service, env, layer, source), service=name, traffic=traffic)]

@@ -1,0 +1,54 @@
+"""Builders for the versions and traffic tests: a service with versions, resolved like compile
+does (each version's predictor merged onto spec.predictor), lowered into its plans."""
+
+from __future__ import annotations
+
+from compiler.lower_versions import lower_service_plans
+from compiler.resolve import Layer, expand_versions
+from compiler.spec.models import Environment, ModelService
+from tests.helpers import BASE_ENV, BASE_SERVICE, patched
+
+MESH = {"mesh": {}, "domain": "models.example.com"}
+
+
+def versions(*weights: tuple[str, int]) -> list[dict]:
+    """Listed versions; each after the first serves gs://bucket/<name>."""
+    listed = []
+    for index, (name, weight) in enumerate(weights):
+        entry: dict = {"name": name, "weight": weight}
+        if index:
+            entry["predictor"] = {"model": {"storageUri": f"gs://bucket/{name}"}}
+        listed.append(entry)
+    return listed
+
+
+def service_of(spec: dict | None = None) -> tuple[ModelService, Layer]:
+    data = patched(BASE_SERVICE, {"spec": spec or {}})
+    layer = expand_versions(Layer(data, {}, "services/iris.yaml"))
+    return ModelService.model_validate(layer.data), layer
+
+
+def env_of(spec: dict | None = None) -> Environment:
+    return Environment.model_validate(patched(BASE_ENV, {"spec": spec or {}}))
+
+
+def plans_of(spec: dict | None = None, env_spec: dict | None = None):
+    service, layer = service_of(spec)
+    env = env_of(env_spec)
+    return lower_service_plans(service, env, layer, "services/iris.yaml"), env
+
+
+_REGISTRY: list = []
+
+
+def upstream_errors(bodies: list[dict]) -> list[str]:
+    """Why the API server would reject the objects: the upstream CRDs beside the repository
+    (../shared/crds, CEL rules included), strict. Callers are marked `needs_shared`."""
+    from compiler.validate import SchemaRegistry, ValidationInput, validate_objects
+    from tests.conftest import SHARED_CRDS
+
+    if not _REGISTRY:
+        _REGISTRY.append(SchemaRegistry(kubernetes_version="1.33", crd_paths=[SHARED_CRDS]))
+    inputs = [ValidationInput(body=body, file=f"{body['kind']}/{body['metadata']['name']}") for body in bodies]
+    report = validate_objects(inputs, _REGISTRY[0])
+    return [f"{issue.file}: {issue.pointer}: {issue.message}" for issue in report.issues] + [f"no schema for {kind}" for _, kind in report.missing_schemas]
