@@ -290,5 +290,31 @@ def explain_command(rule_id: str) -> None:
         click.echo(f"\nSource: {rule.source}")
 
 
+@main.command("promote")
+@click.argument("service")
+@click.option("--weight", type=int, required=True, help="Percent of traffic for the version (0-100).")
+@click.option("--version", "version", help="The version to set (default: the newest, the last listed).")
+@click.option("--env", "env_name", help="Edit overlays/<env>/<service>.yaml instead of the service file.")
+@click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
+@click.pass_obj
+def promote_command(project: Path, service: str, weight: int, version: str | None, env_name: str | None, dry_run: bool) -> None:
+    """Give a version of SERVICE a share of the traffic by editing its weight(s) in place.
+
+    With two versions the other gets the rest; with more, the first (stable) one does. Comments,
+    order and quoting stay: the change is the weight line(s), a one-line pull request."""
+    from difflib import unified_diff
+
+    from .promote import promote, write
+
+    promotion = promote(project, service, weight, version, env_name)
+    if dry_run:
+        before = "" if promotion.created else promotion.path.read_text(encoding="utf-8")
+        shown = display_path(promotion.path)
+        click.echo("".join(unified_diff(before.splitlines(keepends=True), promotion.text.splitlines(keepends=True), f"a/{shown}", f"b/{shown}")), nl=False)
+        return
+    write(promotion)
+    click.echo(promotion.summary())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,192 @@
+"""promote edits only the weight line(s): comments, order, quoting and indentation stay."""
+
+import difflib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from compiler.cli import main
+from compiler.promote import PromoteRefused, new_weights, set_weights
+
+SERVICE = """\
+# yaml-language-server: $schema=../schemas/modelservice.schema.json
+# The iris classifier.
+apiVersion: inferplane.dev/v1alpha1
+kind: ModelService
+metadata:
+  name: iris
+spec:
+  mode: knative
+  predictor:
+    model:
+      format: sklearn
+      storageUri: "gs://bucket/v1"   # the first model
+  versions:
+    - name: v1
+      weight: 90  # stable
+    # the candidate
+    - name: v2
+      weight: 10
+      predictor:
+        model: {storageUri: 'gs://bucket/v2'}
+"""
+
+ENVIRONMENT = """\
+apiVersion: inferplane.dev/v1alpha1
+kind: Environment
+metadata:
+  name: {name}
+spec:
+  versions: {{kubernetes: "1.33", kserve: "0.16.0"}}
+  namespace: models
+"""
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(removed lines, added lines) of the diff."""
+    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0) if not line.startswith(("+++", "---", "@@"))]
+    return [line[1:] for line in diff if line.startswith("-")], [line[1:] for line in diff if line.startswith("+")]
+
+
+# ---------------------------------------------------------------- deciding
+
+WEIGHTS = [
+    ([("v1", 90), ("v2", 10)], 20, None, {"v2": 20, "v1": 80}),
+    ([("v1", 90), ("v2", 10)], 100, None, {"v2": 100, "v1": 0}),
+    ([("v1", 90), ("v2", 10)], 75, "v1", {"v1": 75, "v2": 25}),
+    ([("v2", 100)], 100, None, {"v2": 100}),
+    ([("v1", 80), ("v2", 10), ("v3", 10)], 15, "v2", {"v1": 75, "v2": 15, "v3": 10}),
+]
+
+
+@pytest.mark.parametrize("listed, weight, version, expected", WEIGHTS)
+def test_new_weights(listed, weight, version, expected):
+    assert new_weights(listed, weight, version) == expected
+
+
+REFUSED = [
+    ([], 10, None, "lists no versions"),
+    ([("v1", 90), ("v2", 10)], 10, "v3", "unknown version"),
+    ([("v1", 90), ("v2", 10)], 120, None, "outside 0-100"),
+    ([("v1", 90), ("v2", 10)], -1, None, "outside 0-100"),
+    ([("v2", 100)], 50, None, "only version"),
+    ([("v1", 80), ("v2", 10), ("v3", 10)], 50, "v1", "takes up the difference"),
+    ([("v1", 10), ("v2", 50), ("v3", 40)], 70, "v2", "exceed 100"),
+]
+
+
+@pytest.mark.parametrize("listed, weight, version, message", REFUSED)
+def test_refused(listed, weight, version, message):
+    with pytest.raises(PromoteRefused, match=message):
+        new_weights(listed, weight, version)
+
+
+# ---------------------------------------------------------------- editing text
+
+
+def test_only_the_weight_lines_change():
+    after = set_weights(SERVICE, {"v2": 20, "v1": 80})
+    assert changed_lines(SERVICE, after) == (["      weight: 90  # stable", "      weight: 10"], ["      weight: 80  # stable", "      weight: 20"])
+
+
+def test_flow_style_and_quoted_weights_keep_their_style():
+    text = "spec:\n  versions:\n  - {name: v1, weight: '90'}   # stable\n  - {name: v2, weight: 10}\n"
+    assert set_weights(text, {"v1": 80, "v2": 20}) == "spec:\n  versions:\n  - {name: v1, weight: '80'}   # stable\n  - {name: v2, weight: 20}\n"
+
+
+def test_an_overlay_without_weights_gets_them_and_keeps_its_comments():
+    overlay = "# staging checks every sync.\nspec:\n  smokeTest:\n    enabled: true   # on\n"
+    after = set_weights(overlay, {"v1": 80, "v2": 20})
+    assert after.startswith(overlay)
+    assert after[len(overlay):] == "  versions:\n    - name: v1\n      weight: 80\n    - name: v2\n      weight: 20\n"
+
+
+def test_an_overlay_with_one_weight_gets_the_other_appended_in_its_style():
+    overlay = "spec:\n  versions:\n  - name: v1\n    weight: 90\n"
+    assert set_weights(overlay, {"v1": 80, "v2": 20}) == "spec:\n  versions:\n  - name: v1\n    weight: 80\n  - name: v2\n    weight: 20\n"
+
+
+# ---------------------------------------------------------------- the command
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "iris.yaml").write_text(SERVICE)
+    (tmp_path / "environments").mkdir()
+    for name in ("staging", "prod"):
+        (tmp_path / "environments" / f"{name}.yaml").write_text(ENVIRONMENT.format(name=name))
+    (tmp_path / "overlays" / "prod").mkdir(parents=True)
+    (tmp_path / "overlays" / "prod" / "iris.yaml").write_text("# prod: more replicas.\nspec:\n  scaling:\n    minReplicas: 2\n  versions:\n    - name: v2\n      weight: 5   # prod is careful\n    - name: v1\n      weight: 95\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_promote_changes_the_weight_lines_of_the_service_file(project: Path):
+    result = run("promote", "iris", "--weight", "20")
+    assert result.exit_code == 0, result.stderr
+    assert changed_lines(SERVICE, (project / "services" / "iris.yaml").read_text()) == (["      weight: 90  # stable", "      weight: 10"], ["      weight: 80  # stable", "      weight: 20"])
+    assert result.stdout == "services/iris.yaml: v2 10 → 20, v1 90 → 80\n"
+
+
+def test_promote_in_an_environment_edits_its_overlay(project: Path):
+    overlay = project / "overlays" / "prod" / "iris.yaml"
+    before = overlay.read_text()
+    assert run("promote", "iris", "--weight", "10", "--env", "prod").exit_code == 0
+    assert changed_lines(before, overlay.read_text()) == (["      weight: 5   # prod is careful", "      weight: 95"], ["      weight: 10   # prod is careful", "      weight: 90"])
+    assert (project / "services" / "iris.yaml").read_text() == SERVICE
+
+
+def test_promote_creates_the_overlay_with_the_weights_only(project: Path):
+    assert run("promote", "iris", "--weight", "30", "--env", "staging").exit_code == 0
+    written = (project / "overlays" / "staging" / "iris.yaml").read_text()
+    assert written.splitlines()[1:] == ["spec:", "  versions:", "    - name: v2", "      weight: 30", "    - name: v1", "      weight: 70"]
+    assert written.startswith("# iris in staging")
+
+
+def test_the_promoted_spec_still_compiles_with_the_new_weights(project: Path):
+    from compiler.check import check_model
+    from compiler.load import load_project
+    from compiler.resolve import resolve_service
+    from compiler.spec.models import ModelService
+
+    run("promote", "iris", "--weight", "40", "--env", "staging")
+    sources = load_project(project)
+    layer = resolve_service(sources.services["iris"], None, sources.overlays[("staging", "iris")])
+    service, errors = check_model(layer, ModelService, "ModelService")
+    assert errors == []
+    assert [(v.name, v.weight) for v in service.spec.versions] == [("v1", 60), ("v2", 40)]
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(project: Path):
+    result = run("promote", "iris", "--weight", "20", "--dry-run")
+    assert result.exit_code == 0
+    assert "-      weight: 10\n+      weight: 20\n" in result.stdout
+    assert (project / "services" / "iris.yaml").read_text() == SERVICE
+
+
+ERRORS = [
+    (("promote", "irsi", "--weight", "20"), "error[PROMOTE]: unknown service 'irsi' — did you mean 'iris'?"),
+    (("promote", "iris", "--weight", "20", "--version", "v3"), "services/iris.yaml:13:3: error[PROMOTE]: unknown version 'v3'"),
+    (("promote", "iris", "--weight", "120"), "services/iris.yaml:13:3: error[PROMOTE]: weight 120 is outside 0-100"),
+    (("promote", "iris", "--weight", "20", "--env", "qa"), "error[PROMOTE]: unknown environment 'qa'"),
+]
+
+
+@pytest.mark.parametrize("args, message", ERRORS)
+def test_errors_are_one_located_line_and_exit_1(project: Path, args, message):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (project / "services" / "iris.yaml").read_text() == SERVICE
+
+
+def test_usage_errors_exit_2(project: Path):
+    assert run("promote", "iris", "--weight", "ten").exit_code == 2
+    assert run("promote", "iris").exit_code == 2
