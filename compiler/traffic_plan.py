@@ -92,11 +92,6 @@ def strategy(service: ModelService, env: Environment) -> Strategy:
     return "native" if spec.mode == "knative" else "canary"
 
 
-def needs_mesh(service: ModelService, env: Environment) -> bool:
-    """The mechanism itself is an Istio route (routes for exposure are checked apart)."""
-    return strategy(service, env) == "split"
-
-
 # ---------------------------------------------------------------- routes
 
 
@@ -153,14 +148,6 @@ class TrafficPlan:
     @property
     def route_name(self) -> str:
         return route_name(self.service)
-
-
-def version_isvc_names(service: ModelService, env: Environment) -> list[str]:
-    """The InferenceServices of the service, in the order of spec.versions for a split."""
-    name = service.metadata.name
-    if strategy(service, env) == "split":
-        return [naming.version_isvc_name(name, version.name) for version in service.spec.versions]
-    return [name]
 
 
 def _destination_host(service: str, version: str, index: int, chosen: Strategy, namespace: str) -> str:

@@ -2,7 +2,8 @@
 
 from compiler.emit import knative
 from tests.conftest import needs_shared
-from tests.traffic_helpers import MESH, plans_of, upstream_errors, versions
+from tests.helpers import crd_errors
+from tests.traffic_helpers import MESH, plans_of, versions
 
 
 def mappings(spec=None, env=None) -> list[dict]:
@@ -32,4 +33,4 @@ def test_no_custom_domain_no_mapping():
 @needs_shared
 def test_domain_mapping_passes_the_knative_schema():
     [mapping] = mappings({"exposure": {"customDomain": "iris.acme.example"}})
-    assert upstream_errors([mapping]) == []
+    assert crd_errors([mapping]) == []

@@ -3,7 +3,8 @@ the labels routes select."""
 
 from compiler.emit import kserve
 from tests.conftest import needs_shared
-from tests.traffic_helpers import MESH, plans_of, upstream_errors, versions
+from tests.helpers import crd_errors
+from tests.traffic_helpers import MESH, plans_of, versions
 
 KSERVE_015 = {"versions": {"kubernetes": "1.33", "kserve": "0.15.2"}}
 KSERVE_020 = {"versions": {"kubernetes": "1.33", "kserve": "0.20.0"}}
@@ -60,4 +61,4 @@ def test_knative_pods_get_no_version_label():
 def test_versions_pass_the_inferenceservice_schema():
     bodies = isvcs({"versions": versions(("v1", 90), ("v2", 10))})
     bodies += isvcs({"mode": "standard", "scaling": CANARY_SCALING, "versions": versions(("v1", 70), ("v2", 20), ("v3", 10))}, KSERVE_020)
-    assert upstream_errors(bodies) == []
+    assert crd_errors(bodies) == []

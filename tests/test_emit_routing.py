@@ -4,7 +4,8 @@ routes to is defined by a DestinationRule; the objects pass Istio's schemas."""
 from compiler.bundle import apply_rank
 from compiler.emit import routing
 from tests.conftest import needs_shared
-from tests.traffic_helpers import MESH, plans_of, upstream_errors, versions
+from tests.helpers import crd_errors
+from tests.traffic_helpers import MESH, plans_of, versions
 
 KSERVE_015 = {"versions": {"kubernetes": "1.33", "kserve": "0.15.2"}}
 KSERVE_020 = {"versions": {"kubernetes": "1.33", "kserve": "0.20.0"}}
@@ -98,4 +99,4 @@ def test_no_routes_without_a_mesh():
 def test_routes_pass_the_istio_schemas_and_cel_rules():
     emitted = split_routes()
     emitted.update(routes({"mode": "standard", "versions": versions(("v1", 80), ("v2", 20)), "exposure": PUBLIC}, {**KSERVE_020, **MESH}))
-    assert upstream_errors([body for bodies in emitted.values() for body in bodies]) == []
+    assert crd_errors([body for bodies in emitted.values() for body in bodies]) == []

@@ -37,18 +37,3 @@ def plans_of(spec: dict | None = None, env_spec: dict | None = None):
     env = env_of(env_spec)
     return lower_service_plans(service, env, layer, "services/iris.yaml"), env
 
-
-_REGISTRY: list = []
-
-
-def upstream_errors(bodies: list[dict]) -> list[str]:
-    """Why the API server would reject the objects: the upstream CRDs beside the repository
-    (../shared/crds, CEL rules included), strict. Callers are marked `needs_shared`."""
-    from compiler.validate import SchemaRegistry, ValidationInput, validate_objects
-    from tests.conftest import SHARED_CRDS
-
-    if not _REGISTRY:
-        _REGISTRY.append(SchemaRegistry(kubernetes_version="1.33", crd_paths=[SHARED_CRDS]))
-    inputs = [ValidationInput(body=body, file=f"{body['kind']}/{body['metadata']['name']}") for body in bodies]
-    report = validate_objects(inputs, _REGISTRY[0])
-    return [f"{issue.file}: {issue.pointer}: {issue.message}" for issue in report.issues] + [f"no schema for {kind}" for _, kind in report.missing_schemas]

@@ -89,8 +89,9 @@ def service_routes(plan: ServicePlan, traffic: TrafficPlan) -> list[Manifest]:
         "/spec/http/0/timeout": plan.locate("spec", "exposure", "timeoutSeconds"),
         "/spec/http/0/retries": plan.locate("spec", "exposure", "retries"),
     }
-    for index, _ in enumerate(traffic.weights):
-        origins[f"/spec/http/0/route/{index}"] = plan.locate("spec", "versions", index, "weight")
+    if len(traffic.destinations) == len(traffic.weights):  # one destination per version, in order
+        for index, _ in enumerate(traffic.weights):
+            origins[f"/spec/http/0/route/{index}"] = plan.locate("spec", "versions", index, "weight")
     manifests = [Manifest(virtual_service(traffic, plan.labels), service=traffic.service, origins=origins)]
     for rule in traffic.subset_rules:
         manifests.append(Manifest(destination_rule(rule, traffic.namespace, plan.labels), service=traffic.service, origins={"": plan.locate("spec", "versions", rule.version_index)}))

@@ -44,9 +44,7 @@ def knative_canary(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(("spec", "canaryStrategy"), f"canaryStrategy native in Standard mode needs KServe v0.20's spec.canary; this environment runs {ctx.environment.spec.versions.kserve} (canaryTrafficPercent is ignored in Standard mode)", "use `canaryStrategy: auto` or `split` (one InferenceService per version behind a VirtualService)")
     if strategy(ctx.service, ctx.environment) == "native" and len(spec.versions) > 2:
         yield Finding(VERSIONS, f"a Knative canary splits traffic between two revisions, but {len(spec.versions)} versions are listed", "keep the rolled-out version and the new one, or set `canaryStrategy: split`")
-    for index, version in enumerate(spec.versions):
-        if not 0 <= version.weight <= 100:
-            yield Finding(VERSIONS + (index, "weight"), f"weight {version.weight} is outside 0-100", "use a whole percent from 0 to 100")
+    # A weight outside 0-100 never gets here: the spec's type rejects it (SPEC-TYPE).
 
 
 @rule("KS-14", "spec.canary (Standard mode, KServe v0.20+) gets what KServe's webhook accepts", source="KServe inference_service_validation.go validateCanarySpecs (kserve#5672)")
