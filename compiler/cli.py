@@ -204,13 +204,17 @@ def _head_tree(project: Path, envs: list[str] | None):
 @click.option("-o", "--output", "output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("--summary", is_flag=True, help="End with a summary line (text) or block.")
 @click.option("--kubeconform", "kubeconform", is_flag=True, help="Also run kubeconform (if on PATH) and report where the two disagree.")
-def validate_command(paths: tuple[Path, ...], kubernetes_version: str, crds: tuple[Path, ...], locations: tuple[str, ...], cache_dir: Path, ignore_missing_schemas: bool, output: str, summary: bool, kubeconform: bool) -> None:
+@click.option("--mesh", type=click.Choice(["istio", "asm"]), default="istio", show_default=True, help="asm: accept Alibaba ASM's extra Istio fields (dynamic subset routing).")
+def validate_command(paths: tuple[Path, ...], kubernetes_version: str, crds: tuple[Path, ...], locations: tuple[str, ...], cache_dir: Path, ignore_missing_schemas: bool, output: str, summary: bool, kubeconform: bool, mesh: str) -> None:
     """Validate manifests (any tree, ours or hand-written) offline, as strict as the API server."""
     from .validate import SchemaRegistry, validate_paths
     from .validate import report as validation_report
     from .validate.kubeconform import second_opinion
 
-    registry = SchemaRegistry(kubernetes_version=kubernetes_version, crd_paths=list(crds), schema_locations=list(locations), cache_dir=cache_dir)
+    from .validate.asm import ASM_EXTENSIONS
+
+    extensions = ASM_EXTENSIONS if mesh == "asm" else ()
+    registry = SchemaRegistry(kubernetes_version=kubernetes_version, crd_paths=list(crds), schema_locations=list(locations), cache_dir=cache_dir, extensions=extensions)
     report = validate_paths(list(paths), registry, ignore_missing_schemas=ignore_missing_schemas)
     render = {"text": validation_report.to_text, "json": validation_report.to_json, "junit": validation_report.to_junit}[output]
     text = render(report, summary=summary)

@@ -21,6 +21,7 @@ from .lower_versions import lower_service_plans
 from .patch import apply_patches
 from .resolve import Layer, resolve_service
 from .rules import RuleContext, run_rules
+from .rules.manifests import check_manifests
 from .spec.models import Environment, ModelService
 from .validate_stage import SchemaRegistryCache, validate_manifests
 from .write import render_tree
@@ -127,6 +128,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     manifests, patch_diagnostics = apply_patches(manifests, sources.patch_files.get(env_name, []))
     result.diagnostics.extend(_in_env(patch_diagnostics, env_name))
     result.diagnostics.extend(_duplicate_diagnostics(manifests, env_name))
+    result.diagnostics.extend(check_manifests(manifests, env, Layer(env_doc.data, env_doc.positions, env_doc.path), env_name))
     # Validate what could be rendered even when other parts failed: every error in one run.
     env_dir = Path(env_doc.path).parent
     result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))

@@ -91,10 +91,16 @@ def test_sklearn_iris_scales_to_zero_in_dev_only():
     assert min_replicas("staging") >= 1 and min_replicas("prod") >= 1
 
 
-def test_sklearn_iris_serves_the_seed_model():
-    model = rendered("prod")[("InferenceService", "sklearn-iris")]["spec"]["predictor"]["model"]
-    assert model["modelFormat"]["name"] == "sklearn"
-    assert model["storageUri"] == "gs://kfserving-examples/models/sklearn/1.0/model"
+def test_sklearn_iris_serves_the_seed_model_and_canaries_v2_at_10_percent():
+    dev = rendered("dev")[("InferenceService", "sklearn-iris")]["spec"]["predictor"]
+    assert dev["model"]["modelFormat"]["name"] == "sklearn"
+    assert dev["model"]["storageUri"] == "gs://kfserving-examples/models/sklearn/1.0/model"
+    assert "canaryTrafficPercent" not in dev
+    for env in ("staging", "prod"):
+        # Knative's native canary: the newest version gets its weight, the previous revision the rest.
+        predictor = rendered(env)[("InferenceService", "sklearn-iris")]["spec"]["predictor"]
+        assert predictor["canaryTrafficPercent"] == 10, env
+        assert predictor["model"]["storageUri"] == "gs://kfserving-examples/models/sklearn/1.0/model-2", env
 
 
 def test_bert_gets_one_gpu_on_a_gpu_node_in_every_environment():
