@@ -82,8 +82,8 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
         layer = resolve_service(sources.services[name], defaults, sources.overlays.get((env_name, name)))
         service, errors = check_model(layer, ModelService, "ModelService")
         diagnostics.extend(_in_env(errors, env_name))
-        if service is None:
-            continue
+        if service is None or not service.runs_in(env_name):
+            continue  # invalid, or spec.environments leaves this environment out
         findings = list(run_rules(RuleContext(service, env, layer, env_name)))
         diagnostics.extend(findings)
         if not has_errors(findings):

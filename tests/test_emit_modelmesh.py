@@ -90,17 +90,6 @@ def test_a_modelmesh_model_yields_its_inference_service_only():
     assert {"DestinationRule", "ServingRuntime", "VirtualService"} <= set(by_kind(manifests))
 
 
-def test_a_service_the_environment_leaves_out_emits_nothing():
-    left_out = patched(TF_MNIST, {"spec": {"environments": ["asm"]}})
-    env = environment(patched(ASM, {"metadata": {"name": "dev"}}))
-    plan = plan_of(left_out, patched(ASM, {"metadata": {"name": "dev"}}))
-    assert not plan.runs_here
-    assert "InferenceService" not in by_kind(emit_all([plan], env))
-
-
-# ---------------------------------------------------------------- the runtimes
-
-
 def test_serving_runtime_is_multi_model_with_its_formats_and_adapter():
     env = environment(ASM)
     runtime = modelmesh.serving_runtime(env.spec.modelmesh.runtimes[0], env).body

@@ -90,16 +90,16 @@ def test_runs_in_listed_environments_only():
     assert not ModelService.model_validate(patched(BASE_SERVICE, {"spec": {"environments": []}})).runs_in("prod")
 
 
-def test_rules_skip_a_service_the_environment_leaves_out():
-    # Errors it would have here (no runtimes, GPU class unknown) are not this environment's.
-    left_out = {**modelmesh(), "spec": {**modelmesh()["spec"], "environments": ["asm"], "hardware": {"gpu": {"class": "a100"}}}}
-    assert rule_ids(left_out) == set()
-    assert {"MM-01", "MM-05"} <= rule_ids({**left_out, "spec": {**left_out["spec"], "environments": ["prod"]}})
+def test_a_service_is_compiled_only_in_the_environments_it_lists(tmp_path):
+    from compiler.pipeline import CompileOptions, compile_project
+    from tests.project import environment, service, write_project
 
-
-def test_a_left_out_service_is_lowered_without_looking_at_its_pods():
-    plan = plan_of({"spec": {"environments": ["asm"], "mode": None, "hardware": {"gpu": {"class": "a100"}}}})
-    assert not plan.runs_here and plan.gpu is None and plan.deployment_mode == ""
+    # In prod the unknown GPU class is no error: prod never looks at a service it does not render.
+    listed = service("iris", {"model": {"format": "sklearn", "storageUri": "gs://b/m"}}, environments=["dev"], hardware={"gpu": {"class": "a100"}})
+    root = write_project(tmp_path, [listed], [environment("prod"), environment("dev")])
+    result = {env.name: env for env in compile_project(root, None, CompileOptions()).environments}
+    assert result["prod"].ok and not [m for m in result["prod"].manifests if m.service == "iris"]
+    assert [d.rule for d in result["dev"].diagnostics if d.is_error] == ["GPU-CLASS"]
 
 
 def write(path: Path, text: str) -> None:

@@ -33,7 +33,6 @@ ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 
 
 def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
-    plans = [plan for plan in plans if plan.runs_here]  # spec.environments leaves the others out
     manifests: list[Manifest] = []
     for plan in plans:
         for emitter in SERVICE_EMITTERS:

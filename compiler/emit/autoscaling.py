@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .. import upstream
 from ..bundle import Manifest
-from ..lower import AutoscalerPlan, ServicePlan
+from ..lower import ServicePlan
+from ..scaling_plan import AutoscalerPlan
 from ..spec.models import Environment
 
 API_VERSION = "autoscaling/v2"

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..bundle import Manifest
 from ..errors import Location
 from .. import upstream
-from ..lower import AutoscalerPlan, ServicePlan
+from ..lower import ServicePlan
+from ..scaling_plan import AutoscalerPlan
 from ..modelmesh import MODE as MODELMESH
 from ..spec.models import EnvVar, Environment
 from ..lower_versions import CanaryPlan

@@ -85,8 +85,6 @@ def all_rules() -> list[Rule]:
 
 
 def run_rules(context: RuleContext, rules: Iterable[Rule] | None = None) -> Iterator[Diagnostic]:
-    if not context.service.runs_in(context.env_name):
-        return  # spec.environments leaves this environment out: nothing of the service is rendered here
     for current in rules if rules is not None else all_rules():
         if current.scope != "service":
             continue

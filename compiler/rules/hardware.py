@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from ..lower import autoscaler_owner, replica_ceiling
+from ..scaling_plan import autoscaler_owner, replica_ceiling
 from ..spec.models import parse_version
 from . import Finding, RuleContext, rule
 

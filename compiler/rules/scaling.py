@@ -1,6 +1,6 @@
 """Scaling rules: one owner of replicas, and settings that owner honours (serving-rules §1.2, §1.4, §7).
 
-The owner is decided once, by `lower.autoscaler_owner`; these rules check that the spec's
+The owner is decided once, by `scaling_plan.autoscaler_owner`; these rules check that the spec's
 metric, target, bounds and annotations make sense for it before anything is emitted.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from ..lower import HPA_OWNERS, autoscaler_owner
+from ..scaling_plan import HPA_OWNERS, autoscaler_owner
 from . import Finding, RuleContext, rule
 
 SCALING = ("spec", "scaling")
