@@ -11,7 +11,7 @@ from compiler.load import load_project
 from compiler.modelmesh import choose_runtime, claim_of, dotted_version, routing_kind
 from compiler.spec.modelmesh import ModelMeshRuntime
 from compiler.spec.models import Environment, ModelRef, ModelService
-from tests.helpers import BASE_ENV, BASE_SERVICE, patched, plan_of, rule_ids
+from tests.helpers import BASE_ENV, BASE_SERVICE, patched, rule_ids
 from tests.test_rules import DYNAMIC, MLSERVER, ON_PVC, TRITON, mm_env, modelmesh, priority
 
 

@@ -130,8 +130,8 @@ def annotation_prefix(ctx: RuleContext) -> Iterator[Finding]:
     """KServe reads annotations under `serving.kserve.io/`; `serving.kserve.org/` and the old
     `serving.kubeflow.org/` are silently ignored."""
     sources = [(("metadata", "annotations"), ctx.service.metadata.annotations), (PREDICTOR + ("annotations",), ctx.service.spec.predictor.annotations)]
-    for where, annotations in sources:
-        for key in annotations:
+    for where, written in sources:
+        for key in written:
             prefix = key.split("/", 1)[0]
             if prefix in ("serving.kserve.org", "serving.kubeflow.org"):
                 yield Finding(where + (key,), f"annotation {key!r} uses prefix {prefix!r}, which KServe ignores", f"write serving.kserve.io/{key.split('/', 1)[-1]}")
