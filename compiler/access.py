@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import upstream
+from .naming import smoke_test_renders, smoke_test_service_account
 from .spec.models import Environment, ModelService, ServiceSpecBody
 from .spec.traffic import Access, JwtRule
 
@@ -106,6 +107,9 @@ def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
         parts = split_service_account(entry)
         if parts is not None:
             principals.append(principal(mesh.trust_domain, *parts))
+    if smoke_test_renders(service.spec.smoke_test, env):
+        # The PostSync smoke test calls the model with its own identity (emit/smoketest.py).
+        principals.append(principal(mesh.trust_domain, env.spec.namespace, smoke_test_service_account(service.metadata.name)))
     if service.spec.exposure.public and access.allow_gateway:
         gateway_namespaces, gateway_principals = _gateway_sources(env)
         namespaces += gateway_namespaces

@@ -103,6 +103,18 @@ def apply_order(manifests: Iterable[Manifest]) -> list[Manifest]:
     return sorted(manifests, key=lambda m: (apply_rank(m.kind), m.identity))
 
 
+def deduplicate(manifests: Iterable[Manifest]) -> list[Manifest]:
+    """The first of each set of identical objects (same identity, same body), in order."""
+    seen: dict[tuple, dict] = {}
+    kept = []
+    for manifest in manifests:
+        if seen.get(manifest.identity) == manifest.body:
+            continue
+        seen.setdefault(manifest.identity, manifest.body)
+        kept.append(manifest)
+    return kept
+
+
 def duplicates(manifests: Iterable[Manifest]) -> list[tuple[Manifest, Manifest]]:
     """Pairs of manifests that claim one identity or one file name."""
     seen: dict[object, Manifest] = {}

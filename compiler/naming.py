@@ -3,6 +3,7 @@ Gateway names the Certificate's secret, …). One definition each, so cross-refe
 
 from __future__ import annotations
 
+from .spec.delivery import SmokeTest
 from .spec.models import Environment
 from .spec.traffic import Exposure
 
@@ -43,3 +44,13 @@ def certificate_name(env: Environment) -> str:
 def version_isvc_name(service_name: str, version: str) -> str:
     """The InferenceService of one version when versions are split by an Istio VirtualService."""
     return f"{service_name}-{version}"
+
+
+def smoke_test_renders(smoke: SmokeTest, env: Environment) -> bool:
+    """Whether the service's smoke test Job exists: only Argo CD runs PostSync hooks (SMOKE-01)."""
+    return smoke.enabled and env.spec.gitops is not None and env.spec.gitops.tool == "argocd"
+
+
+def smoke_test_service_account(service_name: str) -> str:
+    """The identity of a service's smoke test Job: its access policies allow exactly this one."""
+    return f"{service_name}-smoke-test"

@@ -184,6 +184,30 @@ def test_smoke_test_is_a_post_sync_hook_against_the_predictor(tmp_path):
     assert job["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"] == "iris-smoke-test"
 
 
+def test_without_a_mesh_the_smoke_test_runs_without_a_sidecar(tmp_path):
+    iris = service("iris", IRIS["spec"]["predictor"], smokeTest={"enabled": True})
+    files = compile_env(write_project(tmp_path, [iris], [environment("prod", gitops=ARGOCD)]), "prod").files
+    (job,) = smoke_jobs(files)
+    assert job["spec"]["template"]["metadata"]["annotations"] == {"sidecar.istio.io/inject": "false"}
+    assert not any("/serviceaccount-" in name for name in files)
+
+
+def test_in_a_mesh_the_smoke_test_has_a_native_sidecar_and_an_identity_the_model_allows(tmp_path):
+    iris = service("iris", IRIS["spec"]["predictor"], smokeTest={"enabled": True}, access={"allowNamespaces": ["ml-clients"]})
+    root = write_project(tmp_path, [iris], [environment("prod", gitops=ARGOCD, mesh={})])
+    files = compile_env(root, "prod").files
+    (job,) = smoke_jobs(files)
+    pod = job["spec"]["template"]
+    # A native sidecar stops with the Job; a classic one would keep the Job running forever.
+    assert pod["metadata"]["annotations"] == {"sidecar.istio.io/inject": "true", "sidecar.istio.io/nativeSidecar": "true"}
+    assert pod["spec"]["serviceAccountName"] == "iris-smoke-test"
+    account = load_yaml(files["ml-prod/serviceaccount-iris-smoke-test.yaml"])
+    assert account["kind"] == "ServiceAccount"
+    allow = load_yaml(files["ml-prod/authorizationpolicy-iris-allow.yaml"])
+    principals = [p for rule in allow["spec"]["rules"] for source in rule.get("from", []) for p in source["source"].get("principals", [])]
+    assert "cluster.local/ns/ml-prod/sa/iris-smoke-test" in principals
+
+
 def test_smoke_test_is_not_rendered_under_flux_and_says_so(tmp_path):
     iris = service("iris", IRIS["spec"]["predictor"], smokeTest={"enabled": True})
     root = write_project(tmp_path, [iris], [environment("prod", gitops=FLUX)])

@@ -25,3 +25,13 @@ def test_writing_no_files_removes_the_folder(tmp_path):
     write_tree(tmp_path / "t", {"a": b"1"})
     write_tree(tmp_path / "t", {})
     assert not (tmp_path / "t").exists()
+
+
+def test_identical_objects_from_several_plans_are_kept_once():
+    from compiler.bundle import Manifest, deduplicate, duplicates
+
+    account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "namespace": "n"}}
+    changed = {**account, "automountServiceAccountToken": False}
+    kept = deduplicate([Manifest(account), Manifest(dict(account)), Manifest(changed)])
+    assert [m.body for m in kept] == [account, changed]
+    assert len(duplicates(kept)) == 1  # same identity, different bodies: still a clash to report

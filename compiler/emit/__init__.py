@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..bundle import Manifest
+from ..bundle import Manifest, deduplicate
 from ..lower import ServicePlan
 from ..spec.models import Environment
 from ..images import mirror_manifests
@@ -43,7 +43,8 @@ def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
 
 
 def finish(manifests: list[Manifest], env: Environment) -> list[Manifest]:
-    """Steps over every emitted object: images under the environment's mirror, then Argo CD sync
-    waves in apply order (GO-01)."""
-    manifests = mirror_manifests(manifests, env.spec.images.mirror)
+    """Steps over every emitted object: one copy of objects several plans need (a service's split
+    versions share its smoke test identity), images under the environment's mirror, then Argo CD
+    sync waves in apply order (GO-01)."""
+    manifests = mirror_manifests(deduplicate(manifests), env.spec.images.mirror)
     return gitops.annotate_sync_waves(manifests, env)

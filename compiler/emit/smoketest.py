@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..bundle import Manifest
 from ..lower import ServicePlan
 from ..spec.delivery import SmokeTest
+from ..naming import smoke_test_renders, smoke_test_service_account
 from ..spec.models import Environment
 from .gitops import HOOK
 
@@ -52,7 +53,34 @@ def default_path(plan: ServicePlan) -> str:
     return f"/v2/models/{name}/ready" if protocol.endswith("v2") else f"/v1/models/{name}"
 
 
-def _job(plan: ServicePlan, smoke: SmokeTest) -> dict:
+def _pod_mesh_settings(plan: ServicePlan, env: Environment) -> tuple[dict[str, str], dict]:
+    """Pod annotations and spec fields for the mesh.
+
+    Without a mesh the Pod gets no sidecar: a classic sidecar would keep the Pod, and so the Job,
+    running after curl exits. With a mesh the model only accepts mTLS (STRICT) from identities its
+    AuthorizationPolicy names, so the Pod gets Istio's native sidecar (an init container with
+    restartPolicy Always, Kubernetes >= 1.29: it stops with the Job) and its own service account,
+    which the service's access policy allows.
+    """
+    if env.spec.mesh is None:
+        return {"sidecar.istio.io/inject": "false"}, {}
+    annotations = {"sidecar.istio.io/inject": "true", "sidecar.istio.io/nativeSidecar": "true"}
+    return annotations, {"serviceAccountName": smoke_test_service_account(plan.service or plan.name)}
+
+
+def _service_account(plan: ServicePlan) -> dict:
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {
+            "name": smoke_test_service_account(plan.service or plan.name),
+            "namespace": plan.namespace,
+            "labels": {**plan.labels, "app.kubernetes.io/component": "smoke-test"},
+        },
+    }
+
+
+def _job(plan: ServicePlan, smoke: SmokeTest, env: Environment) -> dict:
     env_vars = [
         {"name": "URL", "value": predictor_url(plan) + (smoke.path or default_path(plan))},
         {"name": "REQUESTS", "value": str(smoke.requests)},
@@ -60,6 +88,7 @@ def _job(plan: ServicePlan, smoke: SmokeTest) -> dict:
     if smoke.body is not None:
         env_vars.append({"name": "BODY", "value": smoke.body})
     labels = {**plan.labels, "app.kubernetes.io/component": "smoke-test"}
+    pod_annotations, pod_mesh_fields = _pod_mesh_settings(plan, env)
     # The Pod is not a predictor: selectors for `app.kubernetes.io/name: <service>` must not catch it.
     pod_labels = {**labels, "app.kubernetes.io/name": f"{plan.name}-smoke-test"}
     container = {
@@ -83,9 +112,9 @@ def _job(plan: ServicePlan, smoke: SmokeTest) -> dict:
             "backoffLimit": 0,
             "activeDeadlineSeconds": smoke.timeout_seconds,
             "template": {
-                # No mesh sidecar: it would keep the Pod, and so the Job, running after curl exits.
-                "metadata": {"labels": pod_labels, "annotations": {"sidecar.istio.io/inject": "false"}},
+                "metadata": {"labels": pod_labels, "annotations": pod_annotations},
                 "spec": {
+                    **pod_mesh_fields,
                     "restartPolicy": "Never",
                     "securityContext": {"runAsNonRoot": True, "runAsUser": 65534, "seccompProfile": {"type": "RuntimeDefault"}},
                     "containers": [container],
@@ -97,9 +126,8 @@ def _job(plan: ServicePlan, smoke: SmokeTest) -> dict:
 
 def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     smoke = smoke_test_of(plan)
-    gitops = env.spec.gitops
-    if not smoke.enabled or gitops is None or gitops.tool != "argocd":
-        return []  # SMOKE-01 tells the user when enabled without Argo CD
+    if not smoke_test_renders(smoke, env):
+        return []
     container = "/spec/template/spec/containers/0"
     origins = {
         "": plan.locate("spec", "smokeTest"),
@@ -107,4 +135,7 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         f"{container}/env": plan.locate("spec", "smokeTest"),
         "/spec/activeDeadlineSeconds": plan.locate("spec", "smokeTest", "timeoutSeconds"),
     }
-    return [Manifest(_job(plan, smoke), service=plan.name, origins=origins)]
+    job = Manifest(_job(plan, smoke, env), service=plan.name, origins=origins)
+    if env.spec.mesh is None:
+        return [job]
+    return [Manifest(_service_account(plan), service=plan.name, origins={"": plan.locate("spec", "smokeTest")}), job]
