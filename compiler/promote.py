@@ -190,10 +190,22 @@ def set_weights(text: str, weights: dict[str, int], index: int = 0) -> str:
 # ---------------------------------------------------------------- files
 
 
-def _listed(layer: Layer) -> list[tuple[str, int]]:
+def _versions(layer: Layer) -> list[dict]:
     spec = layer.data.get("spec") if isinstance(layer.data, dict) else None
     versions = spec.get("versions") if isinstance(spec, dict) else None
-    return [(entry["name"], int(entry.get("weight", 0))) for entry in versions or [] if isinstance(entry, dict) and isinstance(entry.get("name"), str)]
+    return [entry for entry in versions or [] if isinstance(entry, dict) and isinstance(entry.get("name"), str)]
+
+
+def _listed(layer: Layer) -> list[tuple[str, int]]:
+    """(version, weight) as the compiler reads them: a version without a weight takes the rest."""
+    entries = _versions(layer)
+    given = sum(int(entry["weight"]) for entry in entries if entry.get("weight") is not None)
+    return [(entry["name"], int(entry["weight"]) if entry.get("weight") is not None else 100 - given) for entry in entries]
+
+
+def _implicit(layer: Layer) -> set[str]:
+    """Versions whose weight is left out: they follow the others, so their line never changes."""
+    return {entry["name"] for entry in _versions(layer) if entry.get("weight") is None}
 
 
 def _refused(refusal: PromoteRefused, location: Location) -> InputError:
@@ -229,7 +241,8 @@ def promote(root: Path, service: str, weight: int, version: str | None = None, e
     else:
         path, index = root / "overlays" / env / f"{service}.yaml", 0
     created = not path.is_file()
-    changed = {change.version: change.new for change in changes}
+    implicit = _implicit(resolved)
+    changed = {change.version: change.new for change in changes if change.version not in implicit}
     if created:
         header = f"# {service} in {env}: the traffic between its versions (inferplane promote).\n"
         return Promotion(path, new_overlay(header, changed), changes, created=True)

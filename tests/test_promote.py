@@ -134,6 +134,19 @@ def test_promote_changes_the_weight_lines_of_the_service_file(project: Path):
     assert result.stdout == "services/iris.yaml: v2 10 → 20, v1 90 → 80\n"
 
 
+def test_with_the_stable_weight_left_out_promote_changes_exactly_one_line(project: Path):
+    implicit = SERVICE.replace("      weight: 90  # stable\n", "").replace("    - name: v1\n", "    - name: v1  # stable: takes the rest\n")
+    (project / "services" / "iris.yaml").write_text(implicit)
+    result = run("promote", "iris", "--weight", "35")
+    assert result.exit_code == 0, result.stderr
+    assert changed_lines(implicit, (project / "services" / "iris.yaml").read_text()) == (["      weight: 10"], ["      weight: 35"])
+    assert result.stdout == "services/iris.yaml: v2 10 → 35, v1 90 → 65\n"
+    compiled = run("compile", "--env", "staging")  # staging has no overlay of its own
+    assert compiled.exit_code == 0, compiled.stderr
+    isvc = (project / "rendered" / "staging" / "models" / "inferenceservice-iris.yaml").read_text()
+    assert "canaryTrafficPercent: 35" in isvc
+
+
 def test_promote_in_an_environment_edits_its_overlay(project: Path):
     overlay = project / "overlays" / "prod" / "iris.yaml"
     before = overlay.read_text()

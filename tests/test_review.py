@@ -36,6 +36,9 @@ def run(*args: str):
 
 def test_canary_promotion_reads_as_one_weight_change_in_the_pr_comment(fleet_repo: Path):
     assert run("promote", "sklearn-iris", "--weight", "25", "--env", "prod").exit_code == 0
+    # The spec change is one line: v1 leaves its weight out and takes the rest.
+    numstat = subprocess.run(["git", "diff", "--numstat"], cwd=fleet_repo, capture_output=True, text=True, check=True).stdout
+    assert numstat == "1\t1\toverlays/prod/sklearn-iris.yaml\n"
     result = run("diff", "--base", "HEAD", "-o", "markdown", "--exit-code")
     assert result.exit_code == 1  # something changed
     summary, _, body = result.stdout.partition("<details>")

@@ -73,17 +73,22 @@ def standard_canary(ctx: RuleContext) -> Iterator[Finding]:
         label = f"{ctx.service.metadata.name}-{version.name}-predictor-{ctx.environment.spec.namespace}"
         if index and len(label) > upstream.DNS_LABEL_MAX:
             yield Finding(where + ("name",), f"the canary's host label {label!r} is {len(label)} characters (max {upstream.DNS_LABEL_MAX})", "shorten the version or service name")
-    if sum(version.weight for version in spec.versions[1:]) > 100:
+    if sum(version.weight or 0 for version in spec.versions[1:]) > 100:
         yield Finding(VERSIONS, "the canaries' traffic adds up to more than 100", "lower the canaries' weights")
 
 
 @rule("IS-02", "version weights are whole percents that sum to 100", source="istio/api VirtualService HTTPRouteDestination.weight; serving-rules §4")
 def weights_sum(ctx: RuleContext) -> Iterator[Finding]:
-    """Weights are integers from 0 to 100 and the versions' weights sum to exactly 100:
+    """Weights are integers from 0 to 100 and the versions' weights sum to exactly 100 (one
+    version may leave its weight out and take the rest):
     current Istio treats route weights as relative, but older istiod rejected other totals, and
     KServe's canary percentages are absolute. Blue/green is 100 and 0."""
     versions = ctx.service.spec.versions
     if not versions:
+        return
+    unweighted = [version.name for version in versions if version.weight is None]
+    if unweighted:
+        yield Finding(VERSIONS, f"versions {', '.join(unweighted)} have no weight", "give every version but one a weight; the one left out takes the rest of 100")
         return
     total = sum(version.weight for version in versions)
     if total != 100:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainValidator, StringConstraints, WithJsonSchema
+from pydantic import Field, PlainValidator, StringConstraints, WithJsonSchema, model_validator
 
 from .base import SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
@@ -185,6 +185,21 @@ class ServiceSpecBody(SpecModel):
     canary_strategy: CanaryStrategy = Field("auto", description="How versions share traffic: native (KServe's canary), split (one InferenceService per version behind an Istio VirtualService), or auto (native where KServe has it, else split). See docs/traffic.md.")
     exposure: Exposure = Field(default_factory=Exposure, description="How requests reach the service.")
     access: Access = Field(default_factory=Access, description="Who may call the service.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _remainder_weight(cls, data: object) -> object:
+        """The one version without a weight takes the rest of 100: promoting then edits one line."""
+        versions = data.get("versions") if isinstance(data, dict) else None
+        if not isinstance(versions, list) or not all(isinstance(v, dict) for v in versions):
+            return data
+        missing = [index for index, version in enumerate(versions) if version.get("weight") is None]
+        given = [version["weight"] for version in versions if version.get("weight") is not None]
+        if len(missing) != 1 or not all(type(weight) is int for weight in given):
+            return data  # IS-02 reports several versions without weights; pydantic a wrong type
+        filled = list(versions)
+        filled[missing[0]] = {**versions[missing[0]], "weight": 100 - sum(given)}
+        return {**data, "versions": filled}
 
 
 class ModelService(SpecModel):

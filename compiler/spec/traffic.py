@@ -20,7 +20,9 @@ class Version(SpecModel):
     (same rules as overlays), so a version states only what differs, e.g. its storageUri."""
 
     name: str = Field(pattern=DNS_LABEL_PATTERN, max_length=20, description="Version name, e.g. v1 (a DNS label).")
-    weight: int = Field(ge=0, le=100, description="Percent of traffic; the weights of all versions sum to 100.")
+    weight: int | None = Field(
+        None, ge=0, le=100, description="Percent of traffic; the weights sum to 100. One version may leave it out: it takes the rest."
+    )
     predictor: dict = Field(default_factory=dict, description="What this version changes in spec.predictor.")
 
 
