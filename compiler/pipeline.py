@@ -114,7 +114,8 @@ def _duplicate_diagnostics(manifests: list[bundle.Manifest], env_name: str) -> l
 def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache) -> EnvironmentResult:
     result = EnvironmentResult(env_name)
     env_doc = sources.environments[env_name]
-    env, errors = check_model(Layer(env_doc.data, env_doc.positions, env_doc.path), Environment, "Environment")
+    env_layer = Layer(env_doc.data, env_doc.positions, env_doc.path)
+    env, errors = check_model(env_layer, Environment, "Environment")
     result.diagnostics.extend(_in_env(errors, env_name))
     if env is None:
         return result
@@ -123,12 +124,12 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(diagnostics)
     result.plans = plans
     result.gpu_budget = gpu_budget(plans, env)
-    result.diagnostics.extend(budget_diagnostics(result.gpu_budget, Layer(env_doc.data, env_doc.positions, env_doc.path)))
+    result.diagnostics.extend(budget_diagnostics(result.gpu_budget, env_layer))
     manifests = emit_all(plans, env)
     manifests, patch_diagnostics = apply_patches(manifests, sources.patch_files.get(env_name, []))
     result.diagnostics.extend(_in_env(patch_diagnostics, env_name))
     result.diagnostics.extend(_duplicate_diagnostics(manifests, env_name))
-    result.diagnostics.extend(check_manifests(manifests, env, Layer(env_doc.data, env_doc.positions, env_doc.path), env_name))
+    result.diagnostics.extend(check_manifests(manifests, env, env_layer, env_name))
     # Validate what could be rendered even when other parts failed: every error in one run.
     env_dir = Path(env_doc.path).parent
     result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
