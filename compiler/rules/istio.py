@@ -54,3 +54,12 @@ def no_strict_in_knative_serving(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(ACCESS + ("mtls",), "STRICT mTLS asked for in namespace knative-serving: rendered as PERMISSIVE", "deploy models outside knative-serving, or drop access.mtls")
     elif mesh.mtls == STRICT and (access is None or access.mtls is None):
         yield Finding(("metadata", "name"), f"environment {ctx.env_name!r} deploys into knative-serving with mesh.mtls STRICT: rendered as PERMISSIVE", f"give environments/{ctx.env_name}.yaml another namespace, or set mesh.mtls: PERMISSIVE")
+
+
+@rule("IS-06", "access settings are enforced: the environment has a mesh", severity="warning", source="Istio AuthorizationPolicy (needs a sidecar or waypoint to enforce)")
+def access_needs_a_mesh(ctx: RuleContext) -> Iterator[Finding]:
+    """`access` becomes Istio AuthorizationPolicies and PeerAuthentication; in an environment
+    without `mesh` nothing is rendered for it, so every caller can reach the model. Say so,
+    rather than let the spec suggest a protection the cluster does not have."""
+    if ctx.environment.spec.mesh is None and requested_access(ctx.service.spec) is not None:
+        yield Finding(("spec", "access"), f"environment {ctx.env_name!r} has no mesh: these access settings are not enforced there", "add `mesh:` to the environment, or set `access: null` in its overlay to say the service is open there")
