@@ -8,13 +8,9 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from compiler.bundle import Manifest
-from compiler.check import check_model
-from compiler.extras import split_tree
-from compiler.load import load_project
+from compiler.emit.gitops import is_gitops_object
 from compiler.pipeline import CompileOptions, EnvironmentResult, compile_project
-from compiler.resolve import Layer
 from compiler.spec.models import Environment
-from compiler.write import render_tree
 
 _YAML = YAML(typ="safe")
 _YAML.default_flow_style = False
@@ -48,19 +44,16 @@ def write_project(root: Path, services: list[dict], environments: list[dict]) ->
 class Compiled:
     result: EnvironmentResult
     environment: Environment
-    synced: list[Manifest]
-    files: dict[str, bytes]  # rendered/<env>/ as compile writes it once extras are wired in
+    synced: list[Manifest]  # the objects rendered/<env>/ syncs (no GitOps objects)
+    files: dict[str, bytes]  # rendered/<env>/ as compile writes it
 
 
 def compile_env(root: Path, name: str) -> Compiled:
-    result = compile_project(root, [name], CompileOptions())
-    env_result = result.environments[0]
-    doc = load_project(root).environments[name]
-    env, errors = check_model(Layer(doc.data, doc.positions, doc.path), Environment, "Environment")
-    assert env is not None, errors
-    sources = {plan.name: plan.source for plan in env_result.plans}
-    synced, extra = split_tree(name, env_result.manifests, env, sources)
-    return Compiled(env_result, env, synced, render_tree(name, synced, sources, extra))
+    """One environment through the real pipeline: the same objects and files `compile` writes."""
+    result = compile_project(root, [name], CompileOptions()).environments[0]
+    assert result.environment is not None, result.diagnostics
+    synced = [manifest for manifest in result.manifests if not is_gitops_object(manifest)]
+    return Compiled(result, result.environment, synced, result.files)
 
 
 def load_yaml(content: bytes) -> object:
