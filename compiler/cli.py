@@ -12,15 +12,15 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .budget import budget_text
+from .plan.budget import budget_text
 from .errors import InputError, UsageError
-from .load import display_path
+from .source.load import display_path
 from .pipeline import CompileOptions, CompileResult, compile_project
-from .report import diagnostics_text, summary_line, to_json
-from .extras import GITOPS_DIR
+from .commands.report import diagnostics_text, summary_line, to_json
+from .output.layout import GITOPS_DIR
 from .validate import SchemaSourceError
-from .images import IMAGE_FORMATS, list_images, render_images
-from .write import Staleness, compare, write_tree
+from .emit.images import IMAGE_FORMATS, list_images, render_images
+from .output.write import Staleness, compare, write_tree
 
 OUTPUT_FORMATS = click.Choice(["text", "json"])
 
@@ -169,7 +169,7 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
     elif from_dir and to_dir:
         result = diff_trees(load_tree_from_folder(from_dir), load_tree_from_folder(to_dir), environments=env_list)
     else:
-        from .review import base_tree
+        from .commands.review import base_tree
 
         head = _head_tree(project, env_list)
         base = base_tree(project, base_ref, env_list, CompileOptions(), compile_base)
@@ -184,7 +184,7 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
 
 
 def _head_tree(project: Path, envs: list[str] | None):
-    from .review import compiled_tree
+    from .commands.review import compiled_tree
 
     try:
         return compiled_tree(project, envs, CompileOptions(), label="working tree")
@@ -282,16 +282,9 @@ def schema_command(project: Path, check: bool) -> None:
 @click.argument("rule_id")
 def explain_command(rule_id: str) -> None:
     """Show what a rule checks, why, and its upstream source."""
-    from .rules import all_rules
+    from .commands.explain import explain
 
-    rules = {rule.id: rule for rule in all_rules()}
-    rule = rules.get(rule_id.upper())
-    if rule is None:
-        raise UsageError(f"unknown rule {rule_id!r}; known rules: {', '.join(sorted(rules))}")
-    click.echo(f"{rule.id} ({rule.severity}): {rule.summary}\n")
-    click.echo(rule.doc)
-    if rule.source:
-        click.echo(f"\nSource: {rule.source}")
+    click.echo(explain(rule_id), nl=False)
 
 
 @main.command("promote")
@@ -308,7 +301,7 @@ def promote_command(project: Path, service: str, weight: int, version: str | Non
     order and quoting stay: the change is the weight line(s), a one-line pull request."""
     from difflib import unified_diff
 
-    from .promote import promote, write
+    from .commands.promote import promote, write
 
     promotion = promote(project, service, weight, version, env_name)
     if dry_run:

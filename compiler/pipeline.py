@@ -9,22 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import bundle
-from .budget import BudgetLine, budget_diagnostics, gpu_budget
-from .check import check_model
+from .emit.manifest import Manifest, duplicates
+from .plan.budget import BudgetLine, budget_diagnostics, gpu_budget
+from .spec.check import check_model
 from .emit import emit_all
-from .extras import fleet_tree, split_tree
+from .output.layout import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique
-from .load import ProjectSources, display_path, load_project
-from .lower import ServicePlan
-from .lower_versions import lower_service_plans
-from .patch import apply_patches
-from .resolve import Layer, resolve_service
+from .source.load import ProjectSources, display_path, load_project
+from .plan.service import ServicePlan
+from .plan.versions import lower_service_plans
+from .output.patch import apply_patches
+from .source.resolve import Layer, resolve_service
 from .rules import RuleContext, run_rules
 from .rules.manifests import check_manifests
 from .spec.models import Environment, ModelService
-from .validate_stage import SchemaRegistryCache, validate_manifests
-from .write import render_tree
+from .validate.stage import SchemaRegistryCache, validate_manifests
+from .output.write import render_tree
 
 
 CACHE_DIR = ".inferplane-cache"
@@ -41,7 +41,7 @@ class CompileOptions:
 class EnvironmentResult:
     name: str
     files: dict[str, bytes] = field(default_factory=dict)
-    manifests: list[bundle.Manifest] = field(default_factory=list)
+    manifests: list[Manifest] = field(default_factory=list)
     plans: list[ServicePlan] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     environment: Environment | None = None
@@ -95,9 +95,9 @@ def _in_env(diagnostics: list[Diagnostic], env_name: str) -> list[Diagnostic]:
     return [Diagnostic(d.rule, d.message, d.hint, d.location, d.severity, d.key_path, env_name) for d in diagnostics]
 
 
-def _duplicate_diagnostics(manifests: list[bundle.Manifest], env_name: str) -> list[Diagnostic]:
+def _duplicate_diagnostics(manifests: list[Manifest], env_name: str) -> list[Diagnostic]:
     found = []
-    for first, second in bundle.duplicates(manifests):
+    for first, second in duplicates(manifests):
         location = second.origin_of("") or Location(f"environments/{env_name}.yaml")
         found.append(
             Diagnostic(

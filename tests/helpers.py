@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from compiler.resolve import Layer, merge
+from compiler.source.resolve import Layer, merge
 from compiler.rules import REGISTRY, RuleContext, all_rules, run_rules
 from compiler.spec.models import Environment, ModelService
 
@@ -42,7 +42,7 @@ def rule_ids(service_patch: dict | None = None, env_patch: dict | None = None) -
     manifests emitted for it."""
     from compiler.emit import emit_all
     from compiler.errors import has_errors
-    from compiler.lower import lower_service
+    from compiler.plan.service import lower_service
     from compiler.rules.manifests import check_manifests
 
     data = patched(BASE_SERVICE, service_patch or {})
@@ -65,7 +65,7 @@ def fires(rule_id: str, service_patch: dict | None = None, env_patch: dict | Non
 
 def plan_of(service_patch: dict | None = None, env_patch: dict | None = None):
     """The lowered plan of the base service with the patches applied."""
-    from compiler.lower import lower_service
+    from compiler.plan.service import lower_service
 
     data = patched(BASE_SERVICE, service_patch or {})
     service = ModelService.model_validate(data)
@@ -75,10 +75,10 @@ def plan_of(service_patch: dict | None = None, env_patch: dict | None = None):
 
 def fleet_plan(service_name: str, env_name: str):
     """(plan, environment) of a service of the committed example fleet, as compile lowers it."""
-    from compiler.check import check_model
-    from compiler.load import load_project
-    from compiler.lower import lower_service
-    from compiler.resolve import resolve_service
+    from compiler.spec.check import check_model
+    from compiler.source.load import load_project
+    from compiler.plan.service import lower_service
+    from compiler.source.resolve import resolve_service
     from tests.conftest import REPO
 
     sources = load_project(REPO)

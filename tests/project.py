@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from compiler.bundle import Manifest
+from compiler.emit.manifest import Manifest
 from compiler.emit.gitops import is_gitops_object
 from compiler.pipeline import CompileOptions, EnvironmentResult, compile_project
 from compiler.spec.models import Environment

@@ -2,7 +2,7 @@
 
 import pytest
 
-from compiler.access import namespace_mtls, plan_access, principal, split_service_account, workload_mtls
+from compiler.plan.access import namespace_mtls, plan_access, principal, split_service_account, workload_mtls
 from compiler.spec.models import Environment, ModelService
 from compiler.spec.traffic import Access
 from tests.helpers import BASE_ENV, BASE_SERVICE, patched

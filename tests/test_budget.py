@@ -1,8 +1,8 @@
 """The GPU budget per environment and class: maxReplicas × GPUs per replica against the quota."""
 
-from compiler.budget import budget_diagnostics, budget_text, gpu_budget
+from compiler.plan.budget import budget_diagnostics, budget_text, gpu_budget
 from compiler.errors import Location
-from compiler.resolve import Layer
+from compiler.source.resolve import Layer
 from compiler.spec.models import Environment
 from tests.helpers import BASE_ENV, fleet_plan, patched, plan_of
 

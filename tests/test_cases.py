@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from ruamel.yaml import YAML
 
 from compiler.cli import main
-from compiler.write import existing_files
+from compiler.output.write import existing_files
 from tests.conftest import SHARED_CRDS
 
 CASES = Path(__file__).parent / "cases"

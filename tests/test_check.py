@@ -1,9 +1,9 @@
 """Pydantic errors become located diagnostics with suggestions."""
 
-from compiler.check import check_model
-from compiler.resolve import Layer
+from compiler.spec.check import check_model
+from compiler.source.resolve import Layer
 from compiler.spec.models import Environment, ModelService
-from compiler.yaml_io import parse_documents
+from compiler.source.yaml_io import parse_documents
 
 SERVICE = """\
 apiVersion: inferplane.dev/v1alpha1

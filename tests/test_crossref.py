@@ -2,8 +2,8 @@
 
 import pytest
 
-from compiler.bundle import Manifest
-from compiler.crossref import external_references, host_covered, service_fqdn, unresolved_references
+from compiler.emit.manifest import Manifest
+from compiler.emit.references import external_references, host_covered, service_fqdn, unresolved_references
 
 
 def obj(api_version: str, kind: str, name: str, namespace: str = "ml", spec: dict | None = None, **metadata) -> Manifest:

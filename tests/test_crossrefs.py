@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from compiler.bundle import Manifest
-from compiler.crossref import unresolved_references
+from compiler.emit.manifest import Manifest
+from compiler.emit.references import unresolved_references
 from compiler.pipeline import CompileOptions, compile_project
 from tests.conftest import REPO
 

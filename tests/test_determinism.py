@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from compiler.write import existing_files
+from compiler.output.write import existing_files
 from tests.conftest import REPO
 
 INPUTS = ("services", "environments", "overlays")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler.bundle import Manifest
+from compiler.emit.manifest import Manifest
 from compiler.diff import load_tree_from_folder, tree_from_rendered
 from compiler.diff.load import load_documents
 from compiler.diff.model import Identity

@@ -4,7 +4,7 @@ credentialName, its names cover the Gateway's hosts, and its issuer is the one r
 import pytest
 
 from compiler import naming
-from compiler.crossref import host_covered
+from compiler.emit.references import host_covered
 from compiler.emit import certmanager, gateway
 from compiler.spec.models import Environment
 from tests.conftest import needs_shared

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler.bundle import Manifest
+from compiler.emit.manifest import Manifest
 from compiler.emit.gitops import SYNC_WAVE, annotate_sync_waves, application, flux_objects
 from compiler.emit.gitops_fleet import fleet_manifests
-from compiler.extras import fleet_files
+from compiler.output.layout import fleet_files
 from compiler.spec.models import Environment
 from tests.project import compile_env, environment, load_yaml, service, write_project
 
@@ -217,8 +217,8 @@ def test_smoke_test_is_not_rendered_under_flux_and_says_so(tmp_path):
 
 
 def test_fleet_tree_spans_every_environment_of_the_project(tmp_path):
-    from compiler.extras import fleet_tree
-    from compiler.load import load_project
+    from compiler.output.layout import fleet_tree
+    from compiler.source.load import load_project
 
     appset = {**ARGOCD, "applicationSet": True}
     root = write_project(tmp_path, [IRIS], [environment("prod", gitops=appset), environment("staging", gitops=appset), environment("dev", gitops=FLUX)])

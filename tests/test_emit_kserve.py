@@ -154,8 +154,8 @@ def test_hardening_can_be_turned_off():
 
 
 def test_environment_defaults_can_turn_hardening_off():
-    from compiler.lower import security_context
-    from compiler.resolve import Layer, merge
+    from compiler.plan.service import security_context
+    from compiler.source.resolve import Layer, merge
     from compiler.spec.models import ModelService
     from tests.helpers import BASE_SERVICE
 

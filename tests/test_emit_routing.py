@@ -1,7 +1,7 @@
 """The VirtualService weights the versions' destinations, names the gateway, and every subset it
 routes to is defined by a DestinationRule; the objects pass Istio's schemas."""
 
-from compiler.bundle import apply_rank
+from compiler.emit.manifest import apply_rank
 from compiler.emit import routing
 from tests.conftest import needs_shared
 from tests.helpers import crd_errors

@@ -117,10 +117,10 @@ def test_jwt_with_named_callers_requires_both():
 
 
 def test_environment_defaults_turn_default_deny_on_for_every_service():
-    from compiler.access import plan_access
-    from compiler.resolve import Layer, resolve_service
+    from compiler.plan.access import plan_access
+    from compiler.source.resolve import Layer, resolve_service
     from compiler.spec.models import ModelService
-    from compiler.yaml_io import LoadedDocument
+    from compiler.source.yaml_io import LoadedDocument
     from tests.helpers import BASE_SERVICE
 
     env = Environment.model_validate(patched(BASE_ENV, MESH))

@@ -2,11 +2,11 @@
 
 import pytest
 
-from compiler.check import check_model
+from compiler.spec.check import check_model
 from compiler.emit import kserve
-from compiler.load import load_project
-from compiler.lower_versions import lower_service_plans
-from compiler.resolve import Layer, resolve_service
+from compiler.source.load import load_project
+from compiler.plan.versions import lower_service_plans
+from compiler.source.resolve import Layer, resolve_service
 from compiler.spec.models import Environment, ModelService
 from tests.conftest import REPO
 

@@ -1,6 +1,6 @@
 import pytest
 
-from compiler.image_ref import InvalidReference, mirrored, parse, upstream_of, with_tag
+from compiler.spec.image_ref import InvalidReference, mirrored, parse, upstream_of, with_tag
 
 DIGEST = "sha256:" + "a" * 64
 MIRROR = "registry.internal/mirror"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from compiler.images import IMAGES_FILE, list_images, render_images
+from compiler.emit.images import IMAGES_FILE, list_images, render_images
 from tests.project import compile_env, environment, load_yaml, service, write_project
 
 GITOPS = {"tool": "argocd", "repoURL": "https://github.com/acme/model-serving-gitops.git"}
@@ -47,7 +47,7 @@ def test_every_image_of_every_rendered_manifest_is_listed(tmp_path):
         if name.endswith(".yaml") and name.rsplit("/", 1)[-1] not in ("kustomization.yaml", IMAGES_FILE):
             in_manifests |= written_images(load_yaml(content))
     assert in_manifests == {"ghcr.io/acme/server:2", "curlimages/curl:8.11.1"}
-    from compiler.image_ref import parse
+    from compiler.spec.image_ref import parse
 
     assert {str(parse(image)) for image in in_manifests} <= listed
     # ...and the images KServe's runtimes run, which no manifest names.
@@ -166,6 +166,6 @@ def test_unknown_format_is_an_error():
     ],
 )
 def test_spec_files_are_named_relative_to_the_project(path, relative):
-    from compiler.images import project_file
+    from compiler.emit.images import project_file
 
     assert project_file(path) == relative

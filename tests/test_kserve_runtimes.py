@@ -1,8 +1,8 @@
-"""Which runtime image KServe runs for a model, per KServe's selection (kserve_runtimes.py)."""
+"""Which runtime image KServe runs for a model, per KServe's selection (compiler/plan/kserve_runtimes.py)."""
 
 import pytest
 
-from compiler.kserve_runtimes import default_runtimes, runtime_from_body, runtime_image, select_runtime
+from compiler.plan.kserve_runtimes import default_runtimes, runtime_from_body, runtime_image, select_runtime
 
 V15, V16 = (0, 15, 2), (0, 16, 0)
 GPU = {"limits": {"nvidia.com/gpu": 1}}

@@ -1,8 +1,8 @@
 """A service with versions lowers into the plans of its InferenceServices, by mechanism."""
 
 from compiler.errors import Location
-from compiler.lower_versions import version_layer
-from compiler.resolve import Layer
+from compiler.plan.versions import version_layer
+from compiler.source.resolve import Layer
 from tests.traffic_helpers import MESH, plans_of, versions
 
 CANARY = versions(("v1", 90), ("v2", 10))

@@ -1,4 +1,4 @@
-"""ModelMesh decisions (compiler/modelmesh.py) and `spec.environments`, the allow-list that keeps a
+"""ModelMesh decisions (compiler/plan/modelmesh.py) and `spec.environments`, the allow-list that keeps a
 ModelMesh service in the environments that run ModelMesh."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.load import load_project
-from compiler.modelmesh import choose_runtime, claim_of, dotted_version, routing_kind
+from compiler.source.load import load_project
+from compiler.plan.modelmesh import choose_runtime, claim_of, dotted_version, routing_kind
 from compiler.spec.modelmesh import ModelMeshRuntime
 from compiler.spec.models import Environment, ModelRef, ModelService
 from tests.helpers import BASE_ENV, BASE_SERVICE, patched, rule_ids

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from compiler.bundle import Manifest
+from compiler.emit.manifest import Manifest
 from compiler.errors import Location
-from compiler.patch import apply_patches
+from compiler.output.patch import apply_patches
 
 
 def isvc(name: str = "iris") -> Manifest:

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from compiler.cli import main
-from compiler.promote import PromoteRefused, new_weights, set_weights
+from compiler.commands.promote import PromoteRefused, new_weights, set_weights
 
 SERVICE = """\
 # yaml-language-server: $schema=../schemas/modelservice.schema.json
@@ -163,9 +163,9 @@ def test_promote_creates_the_overlay_with_the_weights_only(project: Path):
 
 
 def test_the_promoted_spec_still_compiles_with_the_new_weights(project: Path):
-    from compiler.check import check_model
-    from compiler.load import load_project
-    from compiler.resolve import resolve_service
+    from compiler.spec.check import check_model
+    from compiler.source.load import load_project
+    from compiler.source.resolve import resolve_service
     from compiler.spec.models import ModelService
 
     run("promote", "iris", "--weight", "40", "--env", "staging")

@@ -1,8 +1,8 @@
 """Each merge rule of overlays, one case per line of the README's table."""
 
 from compiler.errors import Location
-from compiler.resolve import Layer, merge, resolve_service
-from compiler.yaml_io import parse_documents
+from compiler.source.resolve import Layer, merge, resolve_service
+from compiler.source.yaml_io import parse_documents
 
 
 def layer(text: str, path: str) -> Layer:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from compiler.bundle import Manifest
+from compiler.emit.manifest import Manifest
 from compiler.errors import Location
-from compiler.resolve import Layer
+from compiler.source.resolve import Layer
 from compiler.rules.manifests import check_manifests, owned_names
 from compiler.spec.models import Environment
 from tests.helpers import BASE_ENV, patched

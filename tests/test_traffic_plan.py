@@ -2,7 +2,7 @@
 
 import pytest
 
-from compiler.traffic_plan import KNATIVE_LOCAL_GATEWAY, plan_traffic, strategy
+from compiler.plan.traffic import KNATIVE_LOCAL_GATEWAY, plan_traffic, strategy
 from tests.traffic_helpers import MESH, env_of, service_of, versions
 
 CANARY = versions(("v1", 90), ("v2", 10))

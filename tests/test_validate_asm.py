@@ -10,7 +10,7 @@ import pytest
 from compiler.spec.models import Environment
 from compiler.validate import SchemaRegistry, ValidationInput, validate_objects
 from compiler.validate.asm import ASM_EXTENSIONS
-from compiler.validate_stage import SchemaRegistryCache, mesh_extensions
+from compiler.validate.stage import SchemaRegistryCache, mesh_extensions
 from tests.conftest import SHARED_CRDS, needs_shared
 from tests.helpers import BASE_ENV, patched
 from tests.test_emit_modelmesh import SEED_DESTINATION_RULE_SPEC, SEED_VIRTUAL_SERVICE_SPEC

@@ -137,7 +137,7 @@ def test_objects_that_are_not_json_data_are_reported(registry):
 
 def test_yaml_io_positions_can_feed_validate_objects(registry):
     from compiler.validate.pointer import from_key_paths
-    from compiler.yaml_io import parse_documents
+    from compiler.source.yaml_io import parse_documents
 
     [document], problems = parse_documents("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  a/b: 1\n", "cm.yaml")
     assert problems == []

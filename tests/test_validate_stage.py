@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from compiler.bundle import Manifest
+from compiler.emit.manifest import Manifest
 from compiler.errors import Location
 from compiler.pipeline import CompileOptions
 from compiler.spec.models import Environment
-from compiler.validate_stage import SchemaRegistryCache, validate_manifests
+from compiler.validate.stage import SchemaRegistryCache, validate_manifests
 from tests.conftest import SHARED_CRDS, needs_shared
 from tests.helpers import BASE_ENV
 

@@ -1,4 +1,4 @@
-from compiler.write import compare, existing_files, write_tree
+from compiler.output.write import compare, existing_files, write_tree
 
 
 def test_write_tree_replaces_folder_exactly(tmp_path):
@@ -28,7 +28,7 @@ def test_writing_no_files_removes_the_folder(tmp_path):
 
 
 def test_identical_objects_from_several_plans_are_kept_once():
-    from compiler.bundle import Manifest, deduplicate, duplicates
+    from compiler.emit.manifest import Manifest, deduplicate, duplicates
 
     account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "a", "namespace": "n"}}
     changed = {**account, "automountServiceAccountToken": False}

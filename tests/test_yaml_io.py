@@ -1,5 +1,5 @@
 from compiler.errors import Location
-from compiler.yaml_io import canonical, dump, parse_documents
+from compiler.source.yaml_io import canonical, dump, parse_documents
 
 
 def test_positions_of_keys_and_items_are_one_based():

@@ -3,8 +3,8 @@ does (each version's predictor merged onto spec.predictor), lowered into its pla
 
 from __future__ import annotations
 
-from compiler.lower_versions import lower_service_plans
-from compiler.resolve import Layer, expand_versions
+from compiler.plan.versions import lower_service_plans
+from compiler.source.resolve import Layer, expand_versions
 from compiler.spec.models import Environment, ModelService
 from tests.helpers import BASE_ENV, BASE_SERVICE, patched
 

@@ -1,5 +1,9 @@
 """Semantic diff of rendered trees, for pull-request review and environment drift.
 
+Receives: two rendered trees (folders, a git ref, or compiled in memory).
+Returns: a `DiffResult` (result.py) and its reporters (text, markdown, JSON).
+Imports: the shared leaves and source's YAML reader only: it reads what compile wrote.
+
     tree = load_tree_from_folder("rendered")              # or one environment's folder
     base = load_tree_at_ref(".", None)                    # committed rendered/ at the merge base
     result = diff_trees(base, tree)                        # DiffResult: data, `result.changed`

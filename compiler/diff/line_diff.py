@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..yaml_io import dump
+from ..source.yaml_io import dump
 from .fields import align
 from .result import DiffResult, EnvironmentDiff, ResourceChange
 

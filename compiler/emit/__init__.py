@@ -1,18 +1,24 @@
-"""Emitters: small pure functions from a service plan (and its environment) to manifests.
+"""Stage 5, emit: `ServicePlan`s → `Manifest`s, one small pure function per target, in a registry.
 
-The registry is explicit so the set of targets and their order are obvious and stable.
+Receives: the environment's `ServicePlan`s (compiler.plan) and its `Environment`.
+Returns: `Manifest`s (manifest.py: body, identity, file name, the spec location of each field),
+de-duplicated, with image references mirrored (images.py, which also writes images.yaml).
+Imports: plan, spec, source, naming and the shared leaves.
+
 Each emitter has the contract `emit(plan, env) -> list[Manifest]`; environment-wide emitters
-(gateways, issuers, GitOps objects) have `emit(plans, env) -> list[Manifest]`.
+(gateways, issuers, GitOps objects) have `emit(plans, env) -> list[Manifest]`. A new target is
+one module here and one line in the registry below; references.py says which names one object
+expects of another (shared with the cross-reference rule).
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
-from ..bundle import Manifest, deduplicate
-from ..lower import ServicePlan
+from .manifest import Manifest, deduplicate
+from ..plan.service import ServicePlan
 from ..spec.models import Environment
-from ..images import mirror_manifests
+from .images import mirror_manifests
 from . import knative, routing
 from . import modelmesh, modelmesh_routing
 from . import autoscaling, availability, certmanager, gateway, gitops, kserve, monitoring, security, smoketest

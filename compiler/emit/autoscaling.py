@@ -9,9 +9,9 @@ leaves the replicas to this one (serving-rules §1.2, KS-19).
 from __future__ import annotations
 
 from .. import upstream
-from ..bundle import Manifest
-from ..lower import ServicePlan
-from ..scaling_plan import AutoscalerPlan
+from .manifest import Manifest
+from ..plan.service import ServicePlan
+from ..plan.scaling import AutoscalerPlan
 from ..spec.models import Environment
 
 API_VERSION = "autoscaling/v2"

@@ -7,8 +7,8 @@ Knative mode is left alone: Knative drains revision pods through its own activat
 from __future__ import annotations
 
 from .. import upstream
-from ..bundle import Manifest
-from ..lower import ServicePlan
+from .manifest import Manifest
+from ..plan.service import ServicePlan
 from ..spec.models import Environment
 
 

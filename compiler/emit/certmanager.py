@@ -17,9 +17,9 @@ a Gateway API Gateway, which an Istio-Gateway environment does not have.
 from __future__ import annotations
 
 from .. import naming, upstream
-from ..bundle import Manifest
-from ..crossref import external_references, target
-from ..lower import ServicePlan
+from .manifest import Manifest
+from .references import external_references, target
+from ..plan.service import ServicePlan
 from ..spec.models import Environment
 from ..spec.traffic import IssuerSettings
 from .gateway import exposed_hosts

@@ -9,8 +9,8 @@ HTTP on 80 only redirects to HTTPS, when the environment asks for it. No exposed
 from __future__ import annotations
 
 from .. import naming
-from ..bundle import Manifest
-from ..lower import ServicePlan
+from .manifest import Manifest
+from ..plan.service import ServicePlan
 from ..spec.models import Environment
 from .meta import environment_labels, service_name
 

@@ -9,8 +9,8 @@ ApplicationSet over the environments that ask for it, for `rendered/_gitops/`.
 
 from __future__ import annotations
 
-from ..bundle import Manifest, apply_rank
-from ..lower import ServicePlan
+from .manifest import Manifest, apply_rank
+from ..plan.service import ServicePlan
 from ..spec.delivery import GitOps
 from ..spec.models import Environment
 from ..upstream import MANAGED_BY
@@ -133,7 +133,7 @@ def emit(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
 def annotate_sync_waves(manifests: list[Manifest], env: Environment) -> list[Manifest]:
     """Argo CD syncs lower waves first and waits for them to be healthy: namespaces, issuers,
     certificates and serving runtimes before InferenceServices, routes after them (the apply order
-    of bundle.py). Hooks run in their own phase and GitOps objects sit outside the tree: untouched."""
+    of emit/manifest.py). Hooks run in their own phase and GitOps objects sit outside the tree: untouched."""
     gitops = env.spec.gitops
     if gitops is None or gitops.tool != "argocd":
         return manifests

@@ -8,7 +8,7 @@ source, destination and sync policy).
 
 from __future__ import annotations
 
-from ..bundle import Manifest
+from .manifest import Manifest
 from ..errors import Diagnostic, Location
 from ..spec.models import Environment
 from .gitops import ARGOCD_API, IN_CLUSTER, app_name, gitops_labels, part_of, source_path, sync_policy

@@ -11,8 +11,8 @@ InferenceService (kserve.py), which KServe hands to the revision.
 
 from __future__ import annotations
 
-from ..bundle import Manifest
-from ..lower import ServicePlan
+from .manifest import Manifest
+from ..plan.service import ServicePlan
 from ..spec.models import Environment
 
 DOMAIN_MAPPING_API = "serving.knative.dev/v1beta1"

@@ -7,15 +7,15 @@ autoscalerClass external so KServe makes none. No `replicas` is written anywhere
 
 from __future__ import annotations
 
-from ..bundle import Manifest
+from .manifest import Manifest
 from ..errors import Location
 from .. import upstream
-from ..lower import ServicePlan
-from ..scaling_plan import AutoscalerPlan
-from ..modelmesh import MODE as MODELMESH
+from ..plan.service import ServicePlan
+from ..plan.scaling import AutoscalerPlan
+from ..plan.modelmesh import MODE as MODELMESH
 from ..spec.models import EnvVar, Environment
-from ..lower_versions import CanaryPlan
-from ..traffic_plan import VERSION_LABEL
+from ..plan.service import CanaryPlan
+from ..plan.traffic import VERSION_LABEL
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION
 
 API_VERSION = "serving.kserve.io/v1beta1"

@@ -9,7 +9,7 @@ from ..spec.models import Environment
 from ..upstream import MANAGED_BY
 
 if TYPE_CHECKING:
-    from ..lower import ServicePlan
+    from ..plan.service import ServicePlan
 
 SERVICE_LABEL = "app.kubernetes.io/name"
 

@@ -7,9 +7,9 @@ the storage — like the seed's tf-mnist; replicas and resources belong to the r
 
 from __future__ import annotations
 
-from ..bundle import Manifest
-from ..lower import ServicePlan
-from ..modelmesh import is_modelmesh, runtimes_of
+from .manifest import Manifest
+from ..plan.service import ServicePlan
+from ..plan.modelmesh import is_modelmesh, runtimes_of
 from ..spec.modelmesh import ModelMeshRuntime
 from ..spec.models import Environment, EnvVar
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION, MANAGED_BY

@@ -14,9 +14,9 @@ services and their versions).
 
 from __future__ import annotations
 
-from ..bundle import Manifest
-from ..lower import ServicePlan
-from ..modelmesh import ASM_MODEL_LABEL, SERVICE_NAME, is_modelmesh, routing_kind
+from .manifest import Manifest
+from ..plan.service import ServicePlan
+from ..plan.modelmesh import ASM_MODEL_LABEL, SERVICE_NAME, is_modelmesh, routing_kind
 from ..spec.modelmesh import ModelMeshRouting
 from ..spec.models import Environment
 from .modelmesh import environment_labels

@@ -9,8 +9,8 @@ beside it; KServe's own Services expose only the serving port.
 from __future__ import annotations
 
 from .. import upstream
-from ..bundle import Manifest
-from ..lower import MetricsPlan, ServicePlan
+from .manifest import Manifest
+from ..plan.service import MetricsPlan, ServicePlan
 from ..spec.models import Environment
 
 API_VERSION = "monitoring.coreos.com/v1"

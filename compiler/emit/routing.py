@@ -4,15 +4,15 @@ its route's subsets live in, and the Service that gives a split service's in-mes
 All decisions are in traffic_plan.TrafficPlan; this module only arranges them. The VirtualService is
 `<service>-route`, never `<isvc>`: in Knative mode KServe owns a VirtualService of that name for
 the InferenceService's own hosts (IS-01). DestinationRules sort before routes in the apply order
-and in Argo CD's sync waves (bundle.apply_rank), so no route names a subset Istio does not know (IS-03).
+and in Argo CD's sync waves (manifest.apply_rank), so no route names a subset Istio does not know (IS-03).
 """
 
 from __future__ import annotations
 
-from ..bundle import Manifest
-from ..lower import ServicePlan
+from .manifest import Manifest
+from ..plan.service import ServicePlan
 from ..spec.models import Environment
-from ..traffic_plan import Destination, MeshService, SubsetRule, TrafficPlan
+from ..plan.traffic import Destination, MeshService, SubsetRule, TrafficPlan
 
 API_VERSION = "networking.istio.io/v1"
 

@@ -16,9 +16,9 @@ decisions are `access.AccessPlan`; docs/security.md):
 
 from __future__ import annotations
 
-from ..access import AccessPlan, jwt_principals, namespace_mtls
-from ..bundle import Manifest
-from ..lower import ServicePlan
+from ..plan.access import AccessPlan, jwt_principals, namespace_mtls
+from .manifest import Manifest
+from ..plan.service import ServicePlan
 from ..spec.models import Environment
 from .meta import environment_labels, service_name
 

@@ -8,8 +8,8 @@ logs, before the next sync creates it again (Job templates are immutable).
 
 from __future__ import annotations
 
-from ..bundle import Manifest
-from ..lower import ServicePlan
+from .manifest import Manifest
+from ..plan.service import ServicePlan
 from ..spec.delivery import SmokeTest
 from ..naming import smoke_test_renders, smoke_test_service_account
 from ..spec.models import Environment

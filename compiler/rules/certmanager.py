@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..crossref import host_covered
+from ..emit.references import host_covered
 from ..spec.traffic import IssuerSettings
-from . import Finding, RuleContext, rule
+from .registry import Finding, RuleContext, rule
 from .manifests import ENVIRONMENT, EnvironmentContext, EnvironmentFinding
 
 EXPOSURE = ("spec", "exposure")

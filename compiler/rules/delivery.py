@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import Finding, RuleContext, rule
+from .registry import Finding, RuleContext, rule
 
 
 @rule("SMOKE-01", "the smoke test runs where Argo CD syncs the environment", severity="warning", source="Argo CD resource hooks (PostSync)")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from ..scaling_plan import autoscaler_owner, replica_ceiling
+from ..plan.scaling import autoscaler_owner, replica_ceiling
 from ..spec.models import parse_version
-from . import Finding, RuleContext, rule
+from .registry import Finding, RuleContext, rule
 
 GPU = ("spec", "hardware", "gpu")
 

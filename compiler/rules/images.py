@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import image_ref, kserve_runtimes, modelmesh
-from . import Finding, RuleContext, rule
+from ..spec import image_ref
+from ..plan import kserve_runtimes, modelmesh
+from .registry import Finding, RuleContext, rule
 
 PREDICTOR = ("spec", "predictor")
 MODEL = PREDICTOR + ("model",)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from ..access import PERMISSIVE, STRICT, plan_access, requested_access, split_service_account
-from . import Finding, RuleContext, rule
+from ..plan.access import PERMISSIVE, STRICT, plan_access, requested_access, split_service_account
+from .registry import Finding, RuleContext, rule
 
 ACCESS = ("spec", "access")
 

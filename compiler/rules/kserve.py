@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from . import Finding, RuleContext, rule
+from .registry import Finding, RuleContext, rule
 
 PREDICTOR = ("spec", "predictor")
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from .. import upstream
-from ..bundle import Manifest
-from ..crossref import ISTIO_NETWORKING, unresolved_references
+from ..emit.manifest import Manifest
+from ..emit.references import ISTIO_NETWORKING, unresolved_references
 from ..errors import Diagnostic, Location
-from ..resolve import Layer
+from ..source.resolve import Layer
 from ..spec.models import Environment
-from . import all_rules, rule
+from .registry import registered_rules, rule
 
 ENVIRONMENT = "environment"
 # Where in the environment file an environment-wide object comes from, when it has no origins.
@@ -63,7 +63,7 @@ def check_manifests(manifests: list[Manifest], env: Environment, env_layer: Laye
     """Run every environment rule over one environment's emitted manifests."""
     context = EnvironmentContext(list(manifests), env, env_layer, env_name)
     diagnostics = []
-    for current in all_rules():
+    for current in registered_rules():
         if current.scope != ENVIRONMENT:
             continue
         for finding in current.check(context):

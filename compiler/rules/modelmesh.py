@@ -13,9 +13,9 @@ from pathlib import PurePath
 from typing import Iterator
 
 from .. import upstream
-from ..modelmesh import ASM_DYNAMIC_SUBSET_RELEASE, PVC_STORAGE_TYPE, choose_runtime, claim_of, dotted_version, is_modelmesh, runtimes_of
+from ..plan.modelmesh import ASM_DYNAMIC_SUBSET_RELEASE, PVC_STORAGE_TYPE, choose_runtime, claim_of, dotted_version, is_modelmesh, runtimes_of
 from ..spec.modelmesh import ModelMeshRuntime
-from . import Finding, RuleContext, rule
+from .registry import Finding, RuleContext, rule
 
 MODE = ("spec", "mode")
 PREDICTOR = ("spec", "predictor")

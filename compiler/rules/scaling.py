@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from ..scaling_plan import HPA_OWNERS, autoscaler_owner
-from . import Finding, RuleContext, rule
+from ..plan.scaling import HPA_OWNERS, autoscaler_owner
+from .registry import Finding, RuleContext, rule
 
 SCALING = ("spec", "scaling")
 ANNOTATION_SOURCES = (("metadata", "annotations"), ("spec", "predictor", "annotations"))

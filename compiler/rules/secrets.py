@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from . import Finding, RuleContext, rule
+from .registry import Finding, RuleContext, rule
 
 # Names that hold credentials in practice (AWS, GCP, Azure, Hugging Face, generic).
 _SECRET_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AK_?ID|AK_?SECRET)", re.I)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import naming, upstream
-from ..traffic_plan import (
+from ..plan.traffic import (
     RESERVED_VERSION_NAMES,
     ROUTED_MODES,
     SPEC_CANARY_RELEASE,
@@ -19,7 +19,7 @@ from ..traffic_plan import (
     plan_traffic,
     strategy,
 )
-from . import Finding, RuleContext, rule
+from .registry import Finding, RuleContext, rule
 
 VERSIONS = ("spec", "versions")
 EXPOSURE = ("spec", "exposure")

@@ -1,9 +1,14 @@
-"""The base of every spec model, in its own module so that spec modules can share it without
-importing each other (models.py imports delivery.py, which needs the base too)."""
+"""The base of every spec model and the value types several spec modules share (quantities,
+environment variables, resources), in one module so that spec modules never import each other
+in a circle: models.py imports scaling.py, modelmesh.py, traffic.py and delivery.py, and they
+import only this."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic.alias_generators import to_camel
 
 
@@ -15,3 +20,52 @@ class SpecModel(BaseModel):
         frozen=True,
         validate_default=True,
     )
+
+
+# Same regex as KServe's webhook uses for InferenceService names (rule KS-03 reports it).
+DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
+_QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE]|[nu])?$")
+
+
+def _quantity(value: object) -> str | int | float:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("expected a Kubernetes quantity such as 500m, 2Gi or 1")
+    if isinstance(value, str) and not _QUANTITY.match(value):
+        raise ValueError(f"{value!r} is not a Kubernetes quantity (examples: 500m, 2Gi, 1)")
+    return value
+
+
+# One validator instead of a str|int|float union: a wrong value gives one clear error, not three.
+Quantity = Annotated[
+    str | int | float,
+    PlainValidator(_quantity),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _QUANTITY.pattern}, {"type": "number"}]}),
+]
+
+
+class SecretKeyRef(SpecModel):
+    name: str = Field(description="Secret name.")
+    key: str = Field(description="Key in the Secret.")
+    optional: bool | None = None
+
+
+class ConfigMapKeyRef(SpecModel):
+    name: str
+    key: str
+    optional: bool | None = None
+
+
+class EnvVarSource(SpecModel):
+    secret_key_ref: SecretKeyRef | None = None
+    config_map_key_ref: ConfigMapKeyRef | None = None
+
+
+class EnvVar(SpecModel):
+    name: str
+    value: str | None = Field(None, description="A literal value. Never a credential: use valueFrom.secretKeyRef.")
+    value_from: EnvVarSource | None = None
+
+
+class Resources(SpecModel):
+    requests: dict[str, Quantity] = Field(default_factory=dict)
+    limits: dict[str, Quantity] = Field(default_factory=dict)

@@ -7,7 +7,7 @@ Sources: kserve/modelmesh-serving docs/predictors/setup-storage.md (PVC storage,
 `podsPerRuntime`), config/runtimes/*.yaml (built-in runtimes); Alibaba ASM "Dynamic subset routing"
 and the ModelMesh seed (../shared/seeds/001_*.txt).
 
-They build on `EnvVar` and `Resources` from `models.py`, which imports them back into `ModelRef`
+They build on `EnvVar` and `Resources` from `base.py`; `models.py` assembles them into `ModelRef`
 and `EnvironmentSpec`.
 """
 
@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .models import EnvVar, Resources, SpecModel
+from .base import EnvVar, Resources, SpecModel
 
 # Kubernetes object names (DNS subdomains): ModelMesh's own runtimes are called e.g. mlserver-1.x.
 OBJECT_NAME_PATTERN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"

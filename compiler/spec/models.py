@@ -9,32 +9,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainValidator, StringConstraints, WithJsonSchema, model_validator
+from pydantic import Field, StringConstraints, WithJsonSchema, model_validator
 
-from .base import SpecModel
+from .base import EnvVar, Resources, SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
+from .modelmesh import ModelMeshSettings, ModelStorage
 
 API_VERSION = "inferplane.dev/v1alpha1"
-
-# Same regex as KServe's webhook uses for InferenceService names (rule KS-03 reports it).
-DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
-_QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE]|[nu])?$")
-
-
-def _quantity(value: object) -> str | int | float:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError("expected a Kubernetes quantity such as 500m, 2Gi or 1")
-    if isinstance(value, str) and not _QUANTITY.match(value):
-        raise ValueError(f"{value!r} is not a Kubernetes quantity (examples: 500m, 2Gi, 1)")
-    return value
-
-
-# One validator instead of a str|int|float union: a wrong value gives one clear error, not three.
-Quantity = Annotated[
-    str | int | float,
-    PlainValidator(_quantity),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _QUANTITY.pattern}, {"type": "number"}]}),
-]
 
 ModelFormat = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
@@ -43,10 +24,8 @@ DeploymentMode = Literal["knative", "standard", "modelmesh"]
 CanaryStrategy = Literal["auto", "native", "split"]
 
 
-# Capacity models (scaling, GPU classes, pod defaults, platform settings) live in scaling.py and
-# build on SpecModel and Quantity above, so they are imported here, after both exist.
 from .traffic import Access, Exposure, MeshSettings, TlsSettings, Version
-from .scaling import (  # noqa: E402
+from .scaling import (
     AutoscalingSettings,
     GpuClass,
     KnativeSettings,
@@ -66,41 +45,11 @@ class Metadata(SpecModel):
 # ---------------------------------------------------------------- service spec
 
 
-class SecretKeyRef(SpecModel):
-    name: str = Field(description="Secret name.")
-    key: str = Field(description="Key in the Secret.")
-    optional: bool | None = None
-
-
-class ConfigMapKeyRef(SpecModel):
-    name: str
-    key: str
-    optional: bool | None = None
-
-
-class EnvVarSource(SpecModel):
-    secret_key_ref: SecretKeyRef | None = None
-    config_map_key_ref: ConfigMapKeyRef | None = None
-
-
-class EnvVar(SpecModel):
-    name: str
-    value: str | None = Field(None, description="A literal value. Never a credential: use valueFrom.secretKeyRef.")
-    value_from: EnvVarSource | None = None
-
-
-class Resources(SpecModel):
-    requests: dict[str, Quantity] = Field(default_factory=dict)
-    limits: dict[str, Quantity] = Field(default_factory=dict)
-
-
 class StorageUri(SpecModel):
     uri: str
     mount_path: str | None = None
 
 
-# ModelMesh's storage and environment settings build on EnvVar and Resources above.
-from .modelmesh import ModelMeshSettings, ModelStorage  # noqa: E402
 
 
 class ModelRef(SpecModel):

@@ -1,7 +1,7 @@
 """Spec models for capacity: how a service scales, where its replicas run, how its pods are hardened
 and scraped, and what each environment offers (GPU classes, KEDA, Knative limits, Prometheus).
 
-They build on `SpecModel` and `Quantity` from `models.py`, which imports them back into the
+They build on `SpecModel` and `Quantity` from `base.py`; `models.py` assembles them into the
 `ModelService` and `Environment` models.
 """
 
@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .models import Quantity, SpecModel
+from .base import Quantity, SpecModel
 
 ScaleMetric = Literal["concurrency", "rps", "cpu", "memory", "external"]
 

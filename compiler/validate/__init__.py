@@ -1,4 +1,9 @@
-"""Offline validation of Kubernetes manifests, as strict as the API server.
+"""Stage 8, validate: offline validation of Kubernetes manifests, as strict as the API server.
+
+Receives: manifests as plain objects (`ValidationInput`) or files, and schema sources.
+Returns: a `ValidationReport` (model.py) of located issues; stage.py adapts it to compile,
+turning issues into diagnostics at the spec field that produced the object.
+Imports: the shared leaves and source's YAML reader; stage.py also emit's `Manifest` and spec.
 
 Schemas come from CRD files, kubeconform-style schema locations and the built-in kinds bundled by
 kubernetes-validate (in that order); see `registry.py`. Results are data (`model.py`); `report.py`

@@ -27,14 +27,14 @@ from typing import Any
 
 from celpy.celtypes import BoolType
 
-from compiler.validate.cel_functions import OPTIONAL_NONE
-from compiler.validate.cel_program import (
+from .cel_functions import OPTIONAL_NONE
+from .cel_program import (
     CompiledExpression,
     StepBudget,
     compile_expression,
     evaluate,
 )
-from compiler.validate.cel_values import apply_defaults, to_cel
+from .cel_values import apply_defaults, to_cel
 
 TRANSITION_SKIP_REASON = "transition rule (oldSelf): only evaluated on update"
 

@@ -30,7 +30,7 @@ from celpy.celtypes import (
 )
 from celpy.evaluation import CELEvalError, base_functions
 
-from compiler.validate.cel_strings import no_overload
+from .cel_strings import no_overload
 
 CelFunction = Callable[..., object]
 

@@ -24,12 +24,12 @@ from collections.abc import Callable
 from celpy.celtypes import BoolType
 from celpy.evaluation import CELEvalError, base_functions
 
-from compiler.validate import cel_core, cel_lists
-from compiler.validate.cel_core import CelFunction, cel_equals, parse_go_duration
-from compiler.validate.cel_ip import IP_FUNCTIONS, IP_NAMESPACE_FUNCTIONS
-from compiler.validate.cel_quantity import QUANTITY_FUNCTIONS
-from compiler.validate.cel_strings import STRING_FUNCTIONS, no_overload, quote
-from compiler.validate.cel_urls import URL_FUNCTIONS
+from . import cel_core, cel_lists
+from .cel_core import CelFunction, cel_equals, parse_go_duration
+from .cel_ip import IP_FUNCTIONS, IP_NAMESPACE_FUNCTIONS
+from .cel_quantity import QUANTITY_FUNCTIONS
+from .cel_strings import STRING_FUNCTIONS, no_overload, quote
+from .cel_urls import URL_FUNCTIONS
 
 __all__ = ["KUBERNETES_FUNCTIONS", "NAMESPACES", "NAMESPACE_FUNCTIONS", "OPTIONAL_NONE",
            "SUPPORTED_FUNCTIONS", "SUPPORTED_MACROS", "CelFunction", "parse_go_duration"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from celpy.celtypes import BoolType, IntType, StringType
 from celpy.evaluation import CELEvalError
 
-from compiler.validate.cel_strings import no_overload
+from .cel_strings import no_overload
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -12,8 +12,8 @@ import operator
 from celpy.celtypes import BoolType, IntType
 from celpy.evaluation import CELEvalError, base_functions
 
-from compiler.validate.cel_core import CelFunction, cel_equals, ordering
-from compiler.validate.cel_strings import index_of, last_index_of, no_overload
+from .cel_core import CelFunction, cel_equals, ordering
+from .cel_strings import index_of, last_index_of, no_overload
 
 def _less(left: object, right: object) -> bool | CELEvalError:
     result = ordering("_<_", operator.lt)(left, right)

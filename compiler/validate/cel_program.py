@@ -23,7 +23,7 @@ import lark
 from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError, Evaluator
 
-from compiler.validate.cel_functions import (
+from .cel_functions import (
     KUBERNETES_FUNCTIONS,
     NAMESPACE_FUNCTIONS,
     NAMESPACES,

@@ -20,7 +20,7 @@ from functools import total_ordering
 from celpy.celtypes import BoolType, DoubleType, IntType
 from celpy.evaluation import CELEvalError
 
-from compiler.validate.cel_strings import no_overload
+from .cel_strings import no_overload
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 

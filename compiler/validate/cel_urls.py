@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, quote
 from celpy.celtypes import BoolType, ListType, MapType, StringType
 from celpy.evaluation import CELEvalError
 
-from compiler.validate.cel_strings import no_overload
+from .cel_strings import no_overload
 
 
 class _UrlError(ValueError):

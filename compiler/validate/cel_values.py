@@ -38,7 +38,7 @@ from celpy.celtypes import (
 )
 from celpy.evaluation import CELEvalError
 
-from compiler.validate.cel_core import parse_go_duration
+from .cel_core import parse_go_duration
 
 Schema = Mapping[str, Any]
 

@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from . import kserve_runtimes, upstream
-from .spec.models import Environment, ModelRef
-from .spec.modelmesh import ModelMeshRuntime
+from . import kserve_runtimes
+from .. import upstream
+from ..spec.models import Environment, ModelRef
+from ..spec.modelmesh import ModelMeshRuntime
 
 MODE = "modelmesh"
 SERVICE_NAME = "modelmesh-serving"

@@ -8,21 +8,17 @@ only arrange data into Kubernetes shapes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from . import upstream
+from .. import upstream
 from .modelmesh import MODE as MODELMESH
 from .access import AccessPlan, plan_access
-from .errors import Location
-from .resolve import Layer
-from .spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
-from .scaling_plan import AutoscalerPlan, plan_autoscaler
-from .spec.scaling import Scaling
-
-if TYPE_CHECKING:
-    from .lower_versions import CanaryPlan
-    from .traffic_plan import TrafficPlan
-from .spec.traffic import Exposure
+from ..errors import Location
+from ..source.resolve import Layer
+from ..spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
+from .scaling import AutoscalerPlan, plan_autoscaler
+from ..spec.scaling import Scaling
+from ..spec.traffic import Exposure
+from .traffic import TrafficPlan
 
 
 @dataclass(frozen=True)
@@ -82,6 +78,16 @@ class ServicePlan:
     def locate(self, *key_path: str | int) -> Location:
         """Where in the user's files the spec key path was set (for output → input tracing)."""
         return self.layer.locate(tuple(key_path))
+
+
+@dataclass(frozen=True)
+class CanaryPlan:
+    """One entry of spec.canary[]: a version after the first, with its share of the traffic."""
+
+    version: str
+    weight: int
+    index: int  # where the version sits in spec.versions
+    plan: ServicePlan  # its predictor, lowered like a service of its own
 
 
 def recommended_labels(service: ModelService, env: Environment) -> dict[str, str]:

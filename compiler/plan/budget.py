@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Diagnostic, Location
-from .lower import ServicePlan
-from .resolve import Layer
-from .spec.models import Environment
+from ..errors import Diagnostic, Location
+from .service import ServicePlan
+from ..source.resolve import Layer
+from ..spec.models import Environment
 
 
 @dataclass(frozen=True)

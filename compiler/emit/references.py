@@ -26,8 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from . import upstream
-from .bundle import Manifest
+from .. import upstream
+from .manifest import Manifest
 
 ISTIO_NETWORKING = "networking.istio.io"
 ISTIO_SECURITY = "security.istio.io"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .errors import Location
+from ..errors import Location
 
 # Apply order (lowest first), after lightkube's sort_objects: what others depend on comes first.
 _APPLY_RANK = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import upstream
-from .spec.scaling import ExternalMetric, Scaling
+from .. import upstream
+from ..spec.scaling import ExternalMetric, Scaling
 
 
 # Who owns the predictor's replicas (exactly one):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from .diff import Tree, load_tree_at_ref
-from .diff.load import tree_from_texts
-from .errors import InputError, UsageError
-from .pipeline import CompileOptions, CompileResult, compile_project
+from ..diff import Tree, load_tree_at_ref
+from ..diff.load import tree_from_texts
+from ..errors import InputError, UsageError
+from ..pipeline import CompileOptions, CompileResult, compile_project
 
 
 def texts_of(result: CompileResult) -> dict[str, dict[str, str]]:

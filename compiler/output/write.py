@@ -8,8 +8,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bundle import Manifest, apply_order
-from .yaml_io import dump
+from ..emit.manifest import Manifest, apply_order
+from ..source.yaml_io import dump
 
 KUSTOMIZATION = "kustomization.yaml"
 HEADER = "# Rendered by inferplane from {source} for environment {env}. Do not edit: change the spec and run `inferplane compile`.\n"

@@ -7,17 +7,22 @@ service-spec field which produced it. The schema machinery lives in `compiler.va
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from .bundle import Manifest
-from .errors import Diagnostic, Location
-from .load import display_path
-from .spec.models import Environment
-from .validate import SchemaExtension, SchemaRegistry, ValidationInput, validate_objects
-from .validate.asm import ASM_EXTENSIONS
+from ..emit.manifest import Manifest
+from ..errors import Diagnostic, Location
+from ..source.load import display_path
+from ..spec.models import Environment
+from . import SchemaExtension, SchemaRegistry, ValidationInput, validate_objects
+from .asm import ASM_EXTENSIONS
 
-if TYPE_CHECKING:
-    from .pipeline import CompileOptions
+
+class SchemaOptions(Protocol):
+    """What the command line adds to an environment's own schema sources (the pipeline's
+    CompileOptions is one): declared here so this stage never imports the runner that calls it."""
+
+    crd_paths: tuple[Path, ...]
+    strict: bool  # a custom resource with no schema is an error, not a notice
 
 
 class SchemaRegistryCache:
@@ -47,7 +52,7 @@ def mesh_extensions(env: Environment) -> tuple[SchemaExtension, ...]:
     return ASM_EXTENSIONS if env.spec.mesh is not None and env.spec.mesh.provider == "asm" else ()
 
 
-def schema_sources(env: Environment, env_dir: Path, options: "CompileOptions") -> tuple[tuple[Path, ...], list[Diagnostic]]:
+def schema_sources(env: Environment, env_dir: Path, options: SchemaOptions) -> tuple[tuple[Path, ...], list[Diagnostic]]:
     """CRD paths of the environment (relative to its file) and of --crd; missing ones are noticed."""
     paths: list[Path] = []
     notices: list[Diagnostic] = []
@@ -78,7 +83,7 @@ def _resolve_location(location: str, env_dir: Path) -> str:
     return str((env_dir / location).resolve())
 
 
-def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Path, options: "CompileOptions", cache: SchemaRegistryCache) -> list[Diagnostic]:
+def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Path, options: SchemaOptions, cache: SchemaRegistryCache) -> list[Diagnostic]:
     env_name = env.metadata.name
     crd_paths, diagnostics = schema_sources(env, env_dir, options)
     locations = tuple(_resolve_location(location, env_dir) for location in env.spec.validation.schema_locations)

@@ -25,11 +25,11 @@ from pathlib import Path
 
 import jsonpatch
 
-from .bundle import Manifest
-from .errors import Diagnostic, Location
-from .load import display_path
-from .resolve import Layer, merge
-from .yaml_io import LoadedDocument, load_file
+from ..emit.manifest import Manifest
+from ..errors import Diagnostic, Location
+from ..source.load import display_path
+from ..source.resolve import Layer, merge
+from ..source.yaml_io import LoadedDocument, load_file
 
 TARGET_KEYS = ("group", "version", "kind", "namespace", "name")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 
 
 def diagnostics_text(diagnostics: Iterable[Diagnostic], environments: Iterable[str] = ()) -> str:

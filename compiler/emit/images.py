@@ -20,12 +20,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
-from . import image_ref, kserve_runtimes
-from .bundle import Manifest
-from .errors import Location
-from .spec.models import Environment, parse_version
-from .upstream import DEPLOYMENT_MODE_ANNOTATION
-from .yaml_io import dump
+from ..spec import image_ref
+from ..plan import kserve_runtimes
+from .manifest import Manifest
+from ..errors import Location
+from ..spec.models import Environment, parse_version
+from ..upstream import DEPLOYMENT_MODE_ANNOTATION
+from ..source.yaml_io import dump
 
 IMAGES_FILE = "images.yaml"
 IMAGE_FORMATS = ("text", "json", "skopeo")

@@ -16,17 +16,17 @@ builds exactly the synced objects; `kubectl kustomize rendered/<env>/_gitops` th
 
 from __future__ import annotations
 
-from .bundle import Manifest
-from .check import check_model
-from .emit.gitops import is_gitops_object
-from .emit.gitops_fleet import fleet_manifests
-from .errors import Diagnostic
-from .images import IMAGES_FILE, images_file
-from .load import ProjectSources
-from .resolve import Layer
-from .spec.models import Environment
+from ..emit.manifest import Manifest
+from ..spec.check import check_model
+from ..emit.gitops import is_gitops_object
+from ..emit.gitops_fleet import fleet_manifests
+from ..errors import Diagnostic
+from ..emit.images import IMAGES_FILE, images_file
+from ..source.load import ProjectSources
+from ..source.resolve import Layer
+from ..spec.models import Environment
 from .write import KUSTOMIZATION, kustomization, render_tree
-from .yaml_io import dump
+from ..source.yaml_io import dump
 
 GITOPS_DIR = "_gitops"
 FLEET_HEADER = "# Rendered by inferplane from the environments that set gitops.applicationSet. Do not edit: change them and run `inferplane compile`.\n"

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, Location
+from ..errors import Diagnostic, Location
 from .yaml_io import LoadedDocument, load_file
 
 YAML_SUFFIXES = (".yaml", ".yml")

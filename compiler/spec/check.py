@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Diagnostic
-from .resolve import Layer
-from .spec.models import SpecModel
+from ..errors import Diagnostic
+from ..source.resolve import Layer
+from .models import SpecModel
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Location
+from ..errors import Location
 from .yaml_io import KeyPath, LoadedDocument, locate
 
 Positions = dict[KeyPath, Location]

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import upstream
-from .naming import smoke_test_renders, smoke_test_service_account
-from .spec.models import Environment, ModelService, ServiceSpecBody
-from .spec.traffic import Access, JwtRule
+from .. import upstream
+from ..naming import smoke_test_renders, smoke_test_service_account
+from ..spec.models import Environment, ModelService, ServiceSpecBody
+from ..spec.traffic import Access, JwtRule
 
 # Istio's mTLS modes a PeerAuthentication can set (security.istio.io/v1 PeerAuthentication.mtls.mode).
 STRICT, PERMISSIVE = "STRICT", "PERMISSIVE"

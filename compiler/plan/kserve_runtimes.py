@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .image_ref import InvalidReference, parse, with_tag
-from .upstream import is_gpu_resource
+from ..spec.image_ref import InvalidReference, parse, with_tag
+from ..upstream import is_gpu_resource
 
 RUNTIME_KINDS = ("ServingRuntime", "ClusterServingRuntime")
 KSERVE_CONTAINER = "kserve-container"

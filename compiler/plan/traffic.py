@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from . import naming
+from .. import naming
 from .kserve_runtimes import default_runtimes, select_runtime
-from .spec.models import Environment, ModelService, Predictor, parse_version
+from ..spec.models import Environment, ModelService, Predictor, parse_version
 
 Strategy = Literal["single", "native", "canary", "split"]
 # Modes whose traffic this module plans; ModelMesh routes through its own shared Service.

@@ -22,10 +22,10 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from .errors import Diagnostic, InputError, Location
-from .load import display_path, load_project
-from .resolve import Layer, resolve_service
-from .yaml_io import round_trip_loader
+from ..errors import Diagnostic, InputError, Location
+from ..source.load import display_path, load_project
+from ..source.resolve import Layer, resolve_service
+from ..source.yaml_io import round_trip_loader
 
 RULE = "PROMOTE"
 

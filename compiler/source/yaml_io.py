@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
 
-from .errors import Diagnostic, Location
+from ..errors import Diagnostic, Location
 
 KeyPath = tuple[str | int, ...]
 

@@ -9,23 +9,13 @@ spec.predictor.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from . import naming
-from .lower import ServicePlan, lower_service
-from .resolve import Layer
-from .spec.models import Environment, ModelService, Predictor
-from .traffic_plan import ROUTED_MODES, TrafficPlan, model_named_after_isvc, plan_traffic
-
-
-@dataclass(frozen=True)
-class CanaryPlan:
-    """One entry of spec.canary[]: a version after the first, with its share of the traffic."""
-
-    version: str
-    weight: int
-    index: int  # where the version sits in spec.versions
-    plan: ServicePlan  # its predictor, lowered like a service of its own
+from .. import naming
+from .service import CanaryPlan, ServicePlan, lower_service
+from ..source.resolve import Layer
+from ..spec.models import Environment, ModelService, Predictor
+from .traffic import ROUTED_MODES, TrafficPlan, model_named_after_isvc, plan_traffic
 
 
 def version_view(service: ModelService, index: int, predictor: Predictor | None = None) -> ModelService:

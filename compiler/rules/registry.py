@@ -1,0 +1,72 @@
+"""The rule registry: what a rule is (`Rule`), what it sees (`RuleContext`), what it yields
+(`Finding`), and the `@rule` decorator that registers it. Rule modules import this module only;
+`compiler.rules` imports every rule module, so importing it fills the registry."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from ..errors import Severity
+from ..source.resolve import Layer
+from ..spec.models import Environment, ModelService, parse_version
+
+
+@dataclass(frozen=True)
+class Finding:
+    key_path: tuple
+    message: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule sees: one service as resolved for one environment."""
+
+    service: ModelService
+    environment: Environment
+    layer: Layer  # positions of the resolved service document
+    env_name: str
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def kserve_version(self) -> tuple[int, int, int]:
+        return parse_version(self.environment.spec.versions.kserve)
+
+
+RuleCheck = Callable[[RuleContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    summary: str
+    severity: Severity
+    check: RuleCheck
+    source: str
+    # service: checks one service (RuleContext), run by run_rules before lowering;
+    # environment: checks an environment and its emitted manifests (rules/manifests.py).
+    scope: str = "service"
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or self.summary)
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, summary: str, severity: Severity = "error", source: str = "", scope: str = "service") -> Callable[[RuleCheck], RuleCheck]:
+    def register(check: RuleCheck) -> RuleCheck:
+        if rule_id in REGISTRY:
+            raise RuntimeError(f"rule {rule_id} registered twice")
+        REGISTRY[rule_id] = Rule(rule_id, summary, severity, check, source, scope)
+        return check
+
+    return register
+
+
+def registered_rules() -> list[Rule]:
+    """Every rule registered so far, by ID. `compiler.rules` imports every rule module first."""
+    return [REGISTRY[key] for key in sorted(REGISTRY)]
