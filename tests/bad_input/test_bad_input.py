@@ -1,0 +1,114 @@
+"""The bad-input corpus: every broken or hostile input gives its exact diagnostics, the right exit
+code, no traceback, and leaves every file where it was (tests/bad_input/README.md)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+from ruamel.yaml import YAML
+
+from compiler.cli import main
+
+CORPUS = Path(__file__).parent
+BASE = CORPUS / "_base"
+CASE_NAMES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.yaml").is_file())
+IGNORED = {".inferplane-cache"}  # the schema cache may be filled by any run; it is not output
+_REPEAT = re.compile(r"\{\{repeat:(.*?):(\d+)\}\}", re.S)
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every file (bytes) and folder (None) below `folder`, the cache aside."""
+    found: dict[str, bytes | None] = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if IGNORED & set(relative.parts):
+            continue
+        found[relative.as_posix()] = None if path.is_dir() else path.read_bytes()
+    return found
+
+
+def _make_readonly(project: Path) -> None:
+    for path in [project / "rendered", *(project / "rendered").rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o555)
+
+
+# Named preparations a case may ask for; each runs after the files are written.
+SETUPS: dict[str, Callable[[Path], None]] = {
+    "readonly-rendered": _make_readonly,
+}
+
+
+@pytest.fixture(scope="session")
+def compiled_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base project with its rendered tree, compiled once per session."""
+    project = tmp_path_factory.mktemp("base") / "project"
+    shutil.copytree(BASE, project)
+    result = CliRunner().invoke(main, ["-C", str(project), "compile", "--all"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return project
+
+
+def _expand(text: str) -> str:
+    return _REPEAT.sub(lambda m: m.group(1) * int(m.group(2)), text)
+
+
+def _prepare(case: dict, project: Path) -> None:
+    for name, text in (case.get("write") or {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(_expand(text or ""), encoding="utf-8")
+    for name, data in (case.get("write_base64") or {}).items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_bytes(base64.b64decode(data))
+    for name in case.get("delete") or []:
+        (project / name).unlink()
+    for setup in case.get("setup") or []:
+        SETUPS[setup](project)
+
+
+def _restore_permissions(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+
+
+@pytest.mark.parametrize("case_name", CASE_NAMES)
+def test_bad_input(case_name: str, compiled_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, update_golden: bool) -> None:
+    folder = CORPUS / case_name
+    case = YAML(typ="safe").load((folder / "case.yaml").read_text(encoding="utf-8"))
+    if "root" in case.get("setup", []) and os.geteuid() != 0:  # pragma: no cover - CI runs as root
+        pytest.skip("needs root")
+    project = tmp_path / "project"
+    shutil.copytree(compiled_base, project)
+    _prepare(case, project)
+    before = snapshot(tmp_path)
+    monkeypatch.chdir(project)
+    try:
+        result = CliRunner().invoke(main, [str(arg) for arg in case["args"]], catch_exceptions=False)
+    finally:
+        _restore_permissions(tmp_path)
+    expected = folder / "stderr.txt"
+    if update_golden:
+        expected.write_text(result.stderr, encoding="utf-8")
+    assert "Traceback" not in result.output
+    assert result.exit_code == case["exit"], result.stderr
+    assert result.stderr == expected.read_text(encoding="utf-8")
+    assert snapshot(tmp_path) == before, "a rejected input must leave every file as it was"
+
+
+def test_every_case_states_its_expectation() -> None:
+    for name in CASE_NAMES:
+        case = YAML(typ="safe").load((CORPUS / name / "case.yaml").read_text(encoding="utf-8"))
+        assert set(case) <= {"description", "args", "exit", "write", "write_base64", "delete", "setup"}, name
+        assert case.get("description") and case.get("args"), name
+        assert case["exit"] in (1, 2), f"{name}: a bad input exits 1 (input) or 2 (usage)"
+        stderr = (CORPUS / name / "stderr.txt").read_text(encoding="utf-8")
+        assert re.search(r"(error|usage)", stderr), f"{name}: stderr.txt names no error"
+        assert set(case.get("setup") or []) <= set(SETUPS), name
