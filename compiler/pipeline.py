@@ -81,7 +81,7 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
     for name in sorted(sources.services):
         layer = resolve_service(sources.services[name], defaults, sources.overlays.get((env_name, name)))
         service, errors = check_model(layer, ModelService, "ModelService")
-        diagnostics.extend(_in_env(errors, env_name))
+        diagnostics.extend(_in_env(_once_per_mistake(errors), env_name))
         if service is None or not service.runs_in(env_name):
             continue  # invalid, or spec.environments leaves this environment out
         findings = list(run_rules(RuleContext(service, env, layer, env_name)))
@@ -89,6 +89,27 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
         if not has_errors(findings):
             plans.extend(lower_service_plans(service, env, layer, _source_name(sources, name)))
     return plans, diagnostics
+
+
+def _shared_key_path(key_path: tuple) -> tuple:
+    """spec.versions[i].predictor.<rest> as the spec.predictor.<rest> it may have inherited."""
+    if key_path[:2] == ("spec", "versions") and len(key_path) > 3 and key_path[3] == "predictor":
+        return ("spec", "predictor") + key_path[4:]
+    return key_path
+
+
+def _once_per_mistake(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A version's predictor is spec.predictor with the version's changes merged on
+    (source.resolve.expand_versions), so a mistake in the shared predictor is checked again in every
+    version that inherits it, at the same file position, with the version in its message. Each is
+    the same mistake: keep one, spec.predictor's. A version's own key has its own position: kept."""
+    kept: dict[tuple, Diagnostic] = {}
+    for diag in diagnostics:
+        key = (diag.rule, diag.severity, diag.location, _shared_key_path(diag.key_path))
+        first = kept.setdefault(key, diag)
+        if first is not diag and _shared_key_path(diag.key_path) == diag.key_path:
+            kept[key] = diag  # spec.predictor's own words, whatever order the check found them in
+    return list(kept.values())
 
 
 def _in_env(diagnostics: list[Diagnostic], env_name: str) -> list[Diagnostic]:
