@@ -14,7 +14,7 @@ from .plan.budget import BudgetLine, budget_diagnostics, gpu_budget
 from .spec.check import check_model
 from .emit import emit_all
 from .output.layout import fleet_tree, split_tree
-from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique
+from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
 from .source.load import ProjectSources, display_path, load_project
 from .plan.service import ServicePlan
 from .plan.versions import lower_service_plans
@@ -171,8 +171,7 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     names = sorted(sources.environments) if env_names is None else env_names
     unknown = [name for name in names if name not in sources.environments]
     if unknown:
-        known = ", ".join(sorted(sources.environments)) or "none"
-        raise UsageError(f"unknown environment {', '.join(unknown)} (known: {known})")
+        raise unknown_names("environment", unknown, sources.environments)
     schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
     results = [compile_environment(sources, name, options, schemas) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
