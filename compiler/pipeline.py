@@ -6,6 +6,7 @@ print and write. Nothing here touches the rendered tree.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from .spec.check import check_model
 from .emit import emit_all
 from .output.layout import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
-from .source.load import ProjectSources, display_path, load_project
+from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_project
 from .plan.service import ServicePlan
 from .plan.versions import lower_service_plans
 from .output.patch import apply_patches
@@ -163,9 +164,33 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     return result
 
 
+def _entries_that_are_not_files(root: Path) -> list[Diagnostic]:
+    """Entries named like input files that load_project passes over because they are not regular
+    files: a folder called iris.yaml, a symbolic link to nothing, a FIFO. Passed over in silence, a
+    service would vanish from the rendered tree; each is one error at its path instead."""
+    folders = [(root / "services", YAML_SUFFIXES), (root / "environments", YAML_SUFFIXES)]
+    overlays = root / "overlays"
+    for env_dir in sorted(p for p in overlays.iterdir() if p.is_dir()) if overlays.is_dir() else []:
+        folders += [(env_dir, YAML_SUFFIXES), (env_dir / "patches", YAML_SUFFIXES + (".json",))]
+    found = []
+    for folder, suffixes in folders:
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.suffix not in suffixes or path.is_file():
+                continue
+            if path.is_symlink() and not path.exists():
+                what, fix = f"a symbolic link to {os.readlink(path)}, which does not exist", "point the link at the file or remove it"
+            elif path.is_dir():
+                what, fix = "a folder, not a file", f"files ending {path.suffix} in {folder.name}/ are read as inputs: rename the folder or move it out"
+            else:
+                what, fix = "not a regular file", "replace it with the YAML file"
+            found.append(Diagnostic("IO-READ", what, fix, Location(display_path(path))))
+    return found
+
+
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
     """Compile the named environments (None: all). Raises UsageError for an unknown one."""
     sources = load_project(root)
+    sources.diagnostics.extend(_entries_that_are_not_files(root))
     if not sources.environments and not any(d.is_error for d in sources.diagnostics):
         raise UsageError(f"no environments found in {display_path(root / 'environments')}: is {display_path(root)} an Inferplane project?")
     names = sorted(sources.environments) if env_names is None else env_names
