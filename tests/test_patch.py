@@ -245,3 +245,12 @@ def test_target_and_operation_problems_are_reported_together(tmp_path):
     files = patch_file(tmp_path, "target: {kind: InferenceService, name: irsi}\npatch:\n  - {op: frob, path: /spec}\n")
     _, diagnostics = apply_patches([isvc_with_origins()], files)
     assert [(d.rule, d.location.line) for d in diagnostics] == [("PATCH-SHAPE", 3), ("PATCH-TARGET", 1)]
+
+
+def test_a_merge_patch_whose_api_version_is_not_a_string_is_located(tmp_path):
+    files = patch_file(tmp_path, "apiVersion: 1\nkind: InferenceService\nmetadata: {name: iris}\nspec: {}\n")
+    [unchanged], diagnostics = apply_patches([isvc()], files)
+    assert [(d.rule, str(d.location), d.message) for d in diagnostics] == [("PATCH-SHAPE", f"{files_shown(tmp_path)}:1:1", "apiVersion 1 is not a string")]
+    assert unchanged == isvc()
+    files = patch_file(tmp_path, "apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata: {name: iris}\nspec: {}\n")
+    assert apply_patches([isvc()], files)[1] == []

@@ -225,6 +225,8 @@ def _merge_patch(doc: LoadedDocument, manifests: list[Manifest]) -> tuple[list[M
     target = {"kind": data.get("kind"), "name": metadata.get("name")}
     if not all(isinstance(v, str) for v in target.values()):
         return manifests, [Diagnostic("PATCH-SHAPE", "a merge patch names its object with kind and metadata.name", "add them, or write a JSON Patch with target: and patch:", doc.locate(()))]
+    if not isinstance(data.get("apiVersion", ""), str):
+        return manifests, [Diagnostic("PATCH-SHAPE", f"apiVersion {data['apiVersion']!r} is not a string", "write it as the object's group/version, e.g. serving.kserve.io/v1beta1, or leave it out", doc.locate(("apiVersion",)))]
     if "apiVersion" in data:
         target["group"] = data["apiVersion"].split("/", 1)[0] if "/" in data["apiVersion"] else ""
     if "namespace" in metadata:
