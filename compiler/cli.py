@@ -1,11 +1,14 @@
 """The command line: parse, build, run, report, exit. The only module that imports click.
 
-Exit codes: 0 success; 1 the input, the output or a check failed; 2 the command was used wrongly.
+Exit codes (docs/security-errors.md): 0 success; 1 the input, the output or a check failed; 2 the
+command was used wrongly; 70 a bug in inferplane (an unexpected exception).
 """
 
 from __future__ import annotations
 
+import errno
 import sys
+import traceback
 from textwrap import indent
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import click
 
 from . import __version__
 from .plan.budget import budget_text
-from .errors import InputError, UsageError
+from .errors import Diagnostic, InputError, Location, UsageError, unknown_names
 from .source.load import display_path
 from .pipeline import CompileOptions, CompileResult, compile_project
 from .commands.report import diagnostics_text, summary_line, to_json
@@ -25,8 +28,31 @@ from .output.write import Staleness, compare, write_tree
 OUTPUT_FORMATS = click.Choice(["text", "json"])
 
 
+# Where a bug is reported; the same address is [project.urls] Issues in pyproject.toml (a test
+# keeps the two equal).
+ISSUE_TRACKER = "https://github.com/acme/inferplane/issues"
+# EX_SOFTWARE of sysexits.h: not 1 (a user's mistake) nor 2 (a wrong command line), so CI can tell
+# a bug in the compiler from a bad input (docs/security-errors.md).
+EXIT_INTERNAL_ERROR = 70
+
+
+def internal_error_line(exc: BaseException, debug: bool) -> str:
+    """One line for a bug: what broke, where to report it, how to see more."""
+    what = " ".join(str(exc).split())  # one line, whatever the exception's text holds
+    more = "" if debug else "; rerun with --debug for the traceback"
+    return f"inferplane: internal error: {type(exc).__name__}{': ' + what if what else ''} — please report this at {ISSUE_TRACKER} with the command you ran{more}"
+
+
+def os_error_line(exc: OSError) -> str:
+    """A file the command could not read or write (a folder named like a spec, no permission):
+    located at that file, like any other input error."""
+    where = Location(display_path(Path(exc.filename)))
+    reason = (exc.strerror or str(exc)).lower()
+    return Diagnostic("IO", reason, "check that the path is a readable file (or a writable folder for rendered/)", where).format()
+
+
 class _Group(click.Group):
-    """Usage errors exit 2 (click's default, and our UsageError); InputError exits 1."""
+    """Every error leaves here with its exit code: usage 2, input 1 (located lines), a bug 70 (one line)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -41,13 +67,27 @@ class _Group(click.Group):
             # A stage that cannot go on (unreadable tree, broken schema source): located lines, exit 1.
             click.echo(diagnostics_text(exc.diagnostics), err=True)
             ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click's own: usage errors (exit 2), --help and --version, Ctrl-C
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+                raise  # the reader went away (`| head`): click's main exits quietly
+            if isinstance(exc, OSError) and exc.filename is not None:
+                click.echo(os_error_line(exc), err=True)
+                ctx.exit(1)
+            debug = bool(ctx.params.get("debug"))
+            if debug:
+                click.echo(traceback.format_exc().rstrip("\n"), err=True)
+            click.echo(internal_error_line(exc, debug), err=True)
+            ctx.exit(EXIT_INTERNAL_ERROR)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, name="inferplane", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="inferplane")
-@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Project root (holds services/, environments/, overlays/).")
+@click.option("-C", "--project", "project", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."), show_default=True, help="Project root (holds services/, environments/, overlays/).")
+@click.option("--debug", is_flag=True, help="On an internal error (a bug in inferplane), print the traceback too.")
 @click.pass_context
-def main(ctx: click.Context, project: Path) -> None:
+def main(ctx: click.Context, project: Path, debug: bool) -> None:
     """Compile model-service specs into validated, deterministic Kubernetes manifests."""
     ctx.obj = project
 
@@ -78,7 +118,7 @@ def _echo_stale(folder: Path, staleness: Staleness) -> None:
 def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check: bool, strict: bool, crds: tuple[Path, ...], output: str) -> None:
     """Render rendered/<env>/ for the chosen environments (nothing is written on any error)."""
     if bool(envs) == all_envs:
-        raise click.UsageError("give --env ENV (repeatable) or --all")
+        raise click.UsageError("give --env ENV (repeatable) or --all, not both" if all_envs else "give --env ENV (repeatable) or --all")
     options = CompileOptions(crd_paths=crds, strict=strict)
     result = compile_project(project, None if all_envs else list(dict.fromkeys(envs)), options)
     _emit_diagnostics(result)
@@ -158,16 +198,19 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
     env_list = list(dict.fromkeys(envs)) or None
     if bool(from_dir) != bool(to_dir):
         raise click.UsageError("--from and --to go together")
+    if (base_ref or compile_base) and (from_dir or against):
+        # Both compare other trees than the git base: a --base here would be silently ignored.
+        raise click.UsageError(f"{'--base' if base_ref else '--compile-base'} compares with a git ref; it does not go with {'--from/--to' if from_dir else '--against'}")
     if against:
         if not env_list or len(env_list) != 1:
             raise click.UsageError("--against compares one environment: give exactly one --env")
         tree = load_tree_from_folder(to_dir) if to_dir else _head_tree(project, None)
-        for name in (env_list[0], against):
-            if name not in tree.environments:
-                raise UsageError(f"unknown environment {name!r} (known: {', '.join(sorted(tree.environments))})")
+        _known_or_usage_error([env_list[0], against], tree.environments)
         result = diff_environments(tree, against, env_list[0])
     elif from_dir and to_dir:
-        result = diff_trees(load_tree_from_folder(from_dir), load_tree_from_folder(to_dir), environments=env_list)
+        old, new = load_tree_from_folder(from_dir), load_tree_from_folder(to_dir)
+        _known_or_usage_error(env_list or [], {**old.environments, **new.environments})
+        result = diff_trees(old, new, environments=env_list)
     else:
         from .commands.review import base_tree
 
@@ -183,6 +226,12 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
     sys.exit(1 if exit_code and result.changed else 0)
 
 
+def _known_or_usage_error(names: list[str], known) -> None:
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise unknown_names("environment", unknown, known)
+
+
 def _head_tree(project: Path, envs: list[str] | None):
     from .commands.review import compiled_tree
 
@@ -194,9 +243,20 @@ def _head_tree(project: Path, envs: list[str] | None):
         sys.exit(1)
 
 
+def _kubernetes_version(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """A version the bundled core schemas can serve, or a usage error (not a traceback later)."""
+    from .validate.core import pick_version
+
+    try:
+        pick_version(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--kubernetes-version", default="1.33", show_default=True, help="Kubernetes version of the core kinds' schemas.")
+@click.option("--kubernetes-version", default="1.33", show_default=True, callback=_kubernetes_version, help="Kubernetes version of the core kinds' schemas.")
 @click.option("--crd", "crds", multiple=True, type=click.Path(exists=True, path_type=Path), help="CRD file or folder (repeatable).")
 @click.option("--schema-location", "locations", multiple=True, help="kubeconform-style schema location template, folder or URL (repeatable; URLs are read from the cache `schemas pull` fills).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".inferplane-cache"), show_default=True)
@@ -289,7 +349,7 @@ def explain_command(rule_id: str) -> None:
 
 @main.command("promote")
 @click.argument("service")
-@click.option("--weight", type=int, required=True, help="Percent of traffic for the version (0-100).")
+@click.option("--weight", type=click.IntRange(0, 100), required=True, help="Percent of traffic for the version (0-100).")
 @click.option("--version", "version", help="The version to set (default: the newest, the last listed).")
 @click.option("--env", "env_name", help="Edit overlays/<env>/<service>.yaml instead of the service file.")
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")

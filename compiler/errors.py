@@ -8,6 +8,7 @@ and only the CLI decides the exit code.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Literal
 
@@ -91,6 +92,16 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 class UsageError(Exception):
     """The command was used wrongly (exit 2): a missing environment, a bad flag value."""
+
+
+def unknown_names(what: str, names: Iterable[str], known: Iterable[str], of: str = "") -> UsageError:
+    """Names given on the command line (an environment, a service, a version `of` a service) that
+    the project does not have: a usage error, worded alike by every command."""
+    names, known = list(names), sorted(known)
+    quoted = ", ".join(repr(name) for name in names)
+    close = difflib.get_close_matches(names[0], known, n=1) if len(names) == 1 else []
+    suggestion = f" — did you mean {close[0]!r}?" if close else ""
+    return UsageError(f"unknown {what}{'s' if len(names) > 1 else ''} {quoted}{' ' + of if of else ''}{suggestion} (known: {', '.join(known) or 'none'})")
 
 
 class InputError(Exception):

@@ -6,6 +6,7 @@ print and write. Nothing here touches the rendered tree.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from .plan.budget import BudgetLine, budget_diagnostics, gpu_budget
 from .spec.check import check_model
 from .emit import emit_all
 from .output.layout import fleet_tree, split_tree
-from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique
-from .source.load import ProjectSources, display_path, load_project
+from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
+from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_project
 from .plan.service import ServicePlan
 from .plan.versions import lower_service_plans
 from .output.patch import apply_patches
@@ -81,7 +82,7 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
     for name in sorted(sources.services):
         layer = resolve_service(sources.services[name], defaults, sources.overlays.get((env_name, name)))
         service, errors = check_model(layer, ModelService, "ModelService")
-        diagnostics.extend(_in_env(errors, env_name))
+        diagnostics.extend(_in_env(_once_per_mistake(errors), env_name))
         if service is None or not service.runs_in(env_name):
             continue  # invalid, or spec.environments leaves this environment out
         findings = list(run_rules(RuleContext(service, env, layer, env_name)))
@@ -89,6 +90,27 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
         if not has_errors(findings):
             plans.extend(lower_service_plans(service, env, layer, _source_name(sources, name)))
     return plans, diagnostics
+
+
+def _shared_key_path(key_path: tuple) -> tuple:
+    """spec.versions[i].predictor.<rest> as the spec.predictor.<rest> it may have inherited."""
+    if key_path[:2] == ("spec", "versions") and len(key_path) > 3 and key_path[3] == "predictor":
+        return ("spec", "predictor") + key_path[4:]
+    return key_path
+
+
+def _once_per_mistake(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """A version's predictor is spec.predictor with the version's changes merged on
+    (source.resolve.expand_versions), so a mistake in the shared predictor is checked again in every
+    version that inherits it, at the same file position, with the version in its message. Each is
+    the same mistake: keep one, spec.predictor's. A version's own key has its own position: kept."""
+    kept: dict[tuple, Diagnostic] = {}
+    for diag in diagnostics:
+        key = (diag.rule, diag.severity, diag.location, _shared_key_path(diag.key_path))
+        first = kept.setdefault(key, diag)
+        if first is not diag and _shared_key_path(diag.key_path) == diag.key_path:
+            kept[key] = diag  # spec.predictor's own words, whatever order the check found them in
+    return list(kept.values())
 
 
 def _in_env(diagnostics: list[Diagnostic], env_name: str) -> list[Diagnostic]:
@@ -142,16 +164,39 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     return result
 
 
+def _entries_that_are_not_files(root: Path) -> list[Diagnostic]:
+    """Entries named like input files that load_project passes over because they are not regular
+    files: a folder called iris.yaml, a symbolic link to nothing, a FIFO. Passed over in silence, a
+    service would vanish from the rendered tree; each is one error at its path instead."""
+    folders = [(root / "services", YAML_SUFFIXES), (root / "environments", YAML_SUFFIXES)]
+    overlays = root / "overlays"
+    for env_dir in sorted(p for p in overlays.iterdir() if p.is_dir()) if overlays.is_dir() else []:
+        folders += [(env_dir, YAML_SUFFIXES), (env_dir / "patches", YAML_SUFFIXES + (".json",))]
+    found = []
+    for folder, suffixes in folders:
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.suffix not in suffixes or path.is_file():
+                continue
+            if path.is_symlink() and not path.exists():
+                what, fix = f"a symbolic link to {os.readlink(path)}, which does not exist", "point the link at the file or remove it"
+            elif path.is_dir():
+                what, fix = "a folder, not a file", f"files ending {path.suffix} in {folder.name}/ are read as inputs: rename the folder or move it out"
+            else:
+                what, fix = "not a regular file", "replace it with the YAML file"
+            found.append(Diagnostic("IO-READ", what, fix, Location(display_path(path))))
+    return found
+
+
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
     """Compile the named environments (None: all). Raises UsageError for an unknown one."""
     sources = load_project(root)
+    sources.diagnostics.extend(_entries_that_are_not_files(root))
     if not sources.environments and not any(d.is_error for d in sources.diagnostics):
         raise UsageError(f"no environments found in {display_path(root / 'environments')}: is {display_path(root)} an Inferplane project?")
     names = sorted(sources.environments) if env_names is None else env_names
     unknown = [name for name in names if name not in sources.environments]
     if unknown:
-        known = ", ".join(sorted(sources.environments)) or "none"
-        raise UsageError(f"unknown environment {', '.join(unknown)} (known: {known})")
+        raise unknown_names("environment", unknown, sources.environments)
     schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
     results = [compile_environment(sources, name, options, schemas) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)

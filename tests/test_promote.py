@@ -183,23 +183,47 @@ def test_dry_run_prints_the_diff_and_writes_nothing(project: Path):
     assert (project / "services" / "iris.yaml").read_text() == SERVICE
 
 
-ERRORS = [
-    (("promote", "irsi", "--weight", "20"), "error[PROMOTE]: unknown service 'irsi' — did you mean 'iris'?"),
-    (("promote", "iris", "--weight", "20", "--version", "v3"), "services/iris.yaml:13:3: error[PROMOTE]: unknown version 'v3'"),
-    (("promote", "iris", "--weight", "120"), "services/iris.yaml:13:3: error[PROMOTE]: weight 120 is outside 0-100"),
-    (("promote", "iris", "--weight", "20", "--env", "qa"), "error[PROMOTE]: unknown environment 'qa'"),
+USAGE_ERRORS = [
+    # Names and values on the command line that the project does not have: the command is wrong.
+    (("promote", "irsi", "--weight", "20"), "inferplane: error: unknown service 'irsi' — did you mean 'iris'? (known: iris)\n"),
+    (("promote", "iris", "--weight", "20", "--version", "v3"), "inferplane: error: unknown version 'v3' of iris (known: v1, v2)\n"),
+    (("promote", "iris", "--weight", "20", "--version", "v3", "--env", "prod"), "inferplane: error: unknown version 'v3' of iris in prod (known: v1, v2)\n"),
+    (("promote", "iris", "--weight", "20", "--env", "qa"), "inferplane: error: unknown environment 'qa' (known: prod, staging)\n"),
+    (("promote", "iris", "--weight", "20", "--env", "prd"), "inferplane: error: unknown environment 'prd' — did you mean 'prod'? (known: prod, staging)\n"),
 ]
 
 
-@pytest.mark.parametrize("args, message", ERRORS)
-def test_errors_are_one_located_line_and_exit_1(project: Path, args, message):
+@pytest.mark.parametrize("args, stderr", USAGE_ERRORS)
+def test_unknown_names_on_the_command_line_are_usage_errors(project: Path, args, stderr):
     result = run(*args)
-    assert result.exit_code == 1
-    assert message in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert (result.exit_code, result.stderr) == (2, stderr)
     assert (project / "services" / "iris.yaml").read_text() == SERVICE
+
+
+ONE_VERSION = SERVICE.split("    # the candidate\n")[0]
+NO_VERSIONS = SERVICE.split("  versions:\n")[0]
+INPUT_ERRORS = [
+    # The files make the promotion impossible: one located line (at spec.versions, or at spec when
+    # there are none), exit 1.
+    (ONE_VERSION, "services/iris.yaml:13:3: error[PROMOTE]: v1 is the only version, so it takes all traffic — add the next version to `spec.versions` first"),
+    (NO_VERSIONS, "services/iris.yaml:7:1: error[PROMOTE]: the service lists no versions — add `spec.versions` (see docs/traffic.md) before promoting"),
+]
+
+
+@pytest.mark.parametrize("text, message", INPUT_ERRORS)
+def test_a_promotion_the_files_do_not_allow_is_one_located_line_and_exit_1(project: Path, text, message):
+    (project / "services" / "iris.yaml").write_text(text)
+    result = run("promote", "iris", "--weight", "20")
+    assert (result.exit_code, result.stderr) == (1, message + "\n")
+    assert (project / "services" / "iris.yaml").read_text() == text
 
 
 def test_usage_errors_exit_2(project: Path):
     assert run("promote", "iris", "--weight", "ten").exit_code == 2
     assert run("promote", "iris").exit_code == 2
+    for weight in ("101", "-1"):
+        result = run("promote", "iris", "--weight", weight)
+        assert result.exit_code == 2
+        assert result.stderr.endswith(f"Error: Invalid value for '--weight': {weight} is not in the range 0<=x<=100.\n")
+    assert run("promote", "iris", "--weight", "100", "--dry-run").exit_code == 0  # both ends of the range
+    assert run("promote", "iris", "--weight", "0", "--dry-run").exit_code == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import UsageError
+from ..errors import unknown_names
 from ..rules import all_rules
 
 
@@ -11,7 +11,7 @@ def explain(rule_id: str) -> str:
     rules = {rule.id: rule for rule in all_rules()}
     rule = rules.get(rule_id.upper())
     if rule is None:
-        raise UsageError(f"unknown rule {rule_id!r}; known rules: {', '.join(sorted(rules))}")
+        raise unknown_names("rule", [rule_id], rules)
     text = f"{rule.id} ({rule.severity}): {rule.summary}\n\n{rule.doc}\n"
     if rule.source:
         text += f"\nSource: {rule.source}\n"

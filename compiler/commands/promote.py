@@ -7,8 +7,9 @@ is exactly the weight line(s). Keys that do not exist yet (an overlay's first we
 overlay file) are added through a ruamel round trip that keeps the file's indentation.
 
 Pure parts: `new_weights` decides, `set_weights` edits text. `promote` is the file wrapper the CLI
-calls; it raises InputError (one located line, exit 1) for an unknown service or version and a
-weight out of range.
+calls; it raises UsageError (exit 2) for a service, environment or version named on the command
+line that the project does not have, and InputError (one located line, exit 1) when the files make
+the promotion impossible (no versions, weights that cannot add up to 100).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from ..errors import Diagnostic, InputError, Location
+from ..errors import Diagnostic, InputError, Location, unknown_names
 from ..source.load import display_path, load_project
 from ..source.resolve import Layer, resolve_service
 from ..source.yaml_io import round_trip_loader
@@ -215,19 +216,19 @@ def _refused(refusal: PromoteRefused, location: Location) -> InputError:
 def promote(root: Path, service: str, weight: int, version: str | None = None, env: str | None = None) -> Promotion:
     """Decide and render the edit; the caller writes `Promotion.text` to `Promotion.path`."""
     sources = load_project(root)
+    # Names given on the command line that the project lacks: the command is wrong, not a file.
     if service not in sources.services:
-        close = difflib.get_close_matches(service, list(sources.services), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"services: {', '.join(sorted(sources.services)) or 'none'}"
-        raise InputError([Diagnostic(RULE, f"unknown service {service!r}", hint, Location(display_path(root / "services")))])
+        raise unknown_names("service", [service], sources.services)
     document = sources.services[service]
     if env is not None and env not in sources.environments:
-        close = difflib.get_close_matches(env, list(sources.environments), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"environments: {', '.join(sorted(sources.environments)) or 'none'}"
-        raise InputError([Diagnostic(RULE, f"unknown environment {env!r}", hint, Location(display_path(root / "environments")))])
+        raise unknown_names("environment", [env], sources.environments)
     overlay = sources.overlays.get((env, service)) if env else None
     defaults = Layer.of(sources.environments[env], ("spec", "defaults")) if env else None
     resolved = resolve_service(document, defaults, overlay)
     versions_at = resolved.locate(("spec", "versions"))
+    listed = [name for name, _ in _listed(resolved)]
+    if version is not None and listed and version not in listed:
+        raise unknown_names("version", [version], listed, of=f"of {service}" + (f" in {env}" if env else ""))
     try:
         weights = new_weights(_listed(resolved), weight, version)
     except PromoteRefused as refusal:

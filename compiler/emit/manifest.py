@@ -93,6 +93,31 @@ class Manifest:
             path = path.rsplit("/", 1)[0]
 
 
+def pointer_to(parent: str, token: str | int) -> str:
+    """The JSON pointer of `token` inside `parent` (RFC 6901 escapes `~` and `/`)."""
+    return f"{parent}/{str(token).replace('~', '~0').replace('/', '~1')}"
+
+
+def origins_without(origins: dict[str, Location], pointer: str) -> dict[str, Location]:
+    """The origins left when the value at `pointer` is gone (removed or replaced): nothing below it
+    may keep pointing at the spec field that produced the old value."""
+    return {at: location for at, location in origins.items() if at != pointer and not at.startswith(pointer + "/")}
+
+
+def origins_shifted(origins: dict[str, Location], list_pointer: str, index: int, delta: int) -> dict[str, Location]:
+    """The origins after items from `index` on of the list at `list_pointer` moved by `delta`
+    (+1: an item was inserted before them, -1: one was removed), so each origin stays with its item."""
+    prefix = list_pointer + "/"
+    shifted: dict[str, Location] = {}
+    for at, location in origins.items():
+        if at.startswith(prefix):
+            token, _, rest = at[len(prefix) :].partition("/")
+            if token.isdigit() and int(token) >= index:
+                at = f"{prefix}{int(token) + delta}" + (f"/{rest}" if rest else "")
+        shifted[at] = location
+    return shifted
+
+
 def apply_rank(kind: str) -> int:
     """Where a kind goes in the apply order (lower first); also its Argo CD sync wave."""
     return _APPLY_RANK.get(kind, _DEFAULT_RANK)

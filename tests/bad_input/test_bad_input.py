@@ -6,7 +6,11 @@ from __future__ import annotations
 import base64
 import os
 import re
+import shlex
 import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -23,14 +27,22 @@ IGNORED = {".inferplane-cache"}  # the schema cache may be filled by any run; it
 _REPEAT = re.compile(r"\{\{repeat:(.*?):(\d+)\}\}", re.S)
 
 
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every file (bytes) and folder (None) below `folder`, the cache aside."""
-    found: dict[str, bytes | None] = {}
+def snapshot(folder: Path) -> dict[str, bytes | str | None]:
+    """Every file (bytes), folder (None) and symbolic link (its target) below `folder`, the cache
+    aside; a file this user may not read by its mode."""
+    found: dict[str, bytes | str | None] = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
         if IGNORED & set(relative.parts):
             continue
-        found[relative.as_posix()] = None if path.is_dir() else path.read_bytes()
+        if path.is_symlink():
+            found[relative.as_posix()] = f"symlink to {os.readlink(path)}"
+        elif path.is_dir():
+            found[relative.as_posix()] = None
+        elif os.access(path, os.R_OK):
+            found[relative.as_posix()] = path.read_bytes()
+        else:
+            found[relative.as_posix()] = f"unreadable, mode {oct(path.stat().st_mode)}"
     return found
 
 
@@ -40,10 +52,43 @@ def _make_readonly(project: Path) -> None:
             path.chmod(0o555)
 
 
+def _dangling_symlink_service(project: Path) -> None:
+    (project / "services" / "extra.yaml").symlink_to("missing.yaml")
+
+
+def _unreadable_service(project: Path) -> None:
+    (project / "services" / "ranker.yaml").chmod(0)  # ranker: no overlay that would lose its service
+
+
 # Named preparations a case may ask for; each runs after the files are written.
 SETUPS: dict[str, Callable[[Path], None]] = {
     "readonly-rendered": _make_readonly,
+    "dangling-symlink-service": _dangling_symlink_service,
+    "unreadable-service": _unreadable_service,
 }
+# Setups whose effect root does not feel (root reads and writes whatever the mode): as root, such a
+# case runs in a child process without the capabilities that let root ignore a file's mode.
+MODE_SETUPS = {"unreadable-service"}
+ROOT_POWERS = "cap_dac_override,cap_dac_read_search"
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stderr: str
+    output: str
+
+
+def _run(args: list[str], project: Path, as_plain_user: bool) -> Outcome:
+    if not as_plain_user:
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        return Outcome(result.exit_code, result.stderr, result.output)
+    capsh = shutil.which("capsh")
+    if capsh is None:
+        pytest.skip("runs as root, which ignores file modes, and capsh (to drop that power) is not installed")
+    command = shlex.join([sys.executable, "-m", "compiler", *args])
+    done = subprocess.run([capsh, f"--drop={ROOT_POWERS}", "--", "-c", command], cwd=project, capture_output=True, text=True, check=False)
+    return Outcome(done.returncode, done.stderr, done.stdout + done.stderr)
 
 
 @pytest.fixture(scope="session")
@@ -90,8 +135,9 @@ def test_bad_input(case_name: str, compiled_base: Path, tmp_path: Path, monkeypa
     _prepare(case, project)
     before = snapshot(tmp_path)
     monkeypatch.chdir(project)
+    as_plain_user = os.geteuid() == 0 and bool(MODE_SETUPS & set(case.get("setup") or []))
     try:
-        result = CliRunner().invoke(main, [str(arg) for arg in case["args"]], catch_exceptions=False)
+        result = _run([str(arg) for arg in case["args"]], project, as_plain_user)
     finally:
         _restore_permissions(tmp_path)
     expected = folder / "stderr.txt"
@@ -110,5 +156,6 @@ def test_every_case_states_its_expectation() -> None:
         assert case.get("description") and case.get("args"), name
         assert case["exit"] in (1, 2), f"{name}: a bad input exits 1 (input) or 2 (usage)"
         stderr = (CORPUS / name / "stderr.txt").read_text(encoding="utf-8")
-        assert re.search(r"(error|usage)", stderr), f"{name}: stderr.txt names no error"
+        # Click's own usage errors say "Usage: …" and "Error: …".
+        assert re.search(r"(error|usage)", stderr, re.IGNORECASE), f"{name}: stderr.txt names no error"
         assert set(case.get("setup") or []) <= set(SETUPS), name
