@@ -7,6 +7,7 @@ known, and assert the complete list of errors: the one finding, and that nothing
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,23 @@ HF = "hf_" + "AbCdEfGhIjKlMnOpQrStUvWxYzAbCdEfGh"
 JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 PEM = "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"
 SIGNED_S3 = "https://models.s3.amazonaws.com/bert.bin?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature=" + "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+# A self-signed test certificate and an SSH public key: public, random-looking, no secrets.
+CERTIFICATE = (
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIB9DCCAV2gAwIBAgIUJ2EWZPsZ/XnDtQK1A63txMgjRFcwDQYJKoZIhvcNAQEL\n"
+    "BQAwDDEKMAgGA1UEAwwBeDAeFw0yNjExMjgwMjEyNTBaFw0yNjExMjkwMjEyNTBa\n"
+    "MAwxCjAIBgNVBAMMAXgwgZ8wDQYJKoZIhvcNAQEBBQADgY0AMIGJAoGBAL2G+f/J\n"
+    "BXSFvuYYdwi3nWorN28XrEibFX2vLtOf2OuYkHzb0k3AavcwZqa9a/eZrIpilDi0\n"
+    "k7xkoFcJqJUKnmYk/6T86dxv775a7tydHn5PIDrPQvsEzbfbgz1G2Yzbw9qSEX+J\n"
+    "PVp4+8nFs5SEuFBnnxcNLnxg9QhhiwHN+v3HAgMBAAGjUzBRMB0GA1UdDgQWBBSw\n"
+    "kcrKqua1KywF7RfTuDfDKRh9pzAfBgNVHSMEGDAWgBSwkcrKqua1KywF7RfTuDfD\n"
+    "KRh9pzAPBgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3DQEBCwUAA4GBALYbDu1uvsDm\n"
+    "mYc0wtJ9xAKRSrqHbtOBa/4J9NtIdBO7t4Wd7sZhULmV3XEQlI+hKNfyqABmYQit\n"
+    "/BycsFlJa+0CE13W+1NdmH7OV7JXjHbgVLQx+tLyvyRl8NqAArlPq5rCcDiAK0Pz\n"
+    "MSpyzUctMd7CiblSki4SolHirpOlTgmx\n"
+    "-----END CERTIFICATE-----\n"
+)
+SSH_PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3HAovU/X656Dk8/O8dLuR9mzYX6YUxUJ2zV8FZKdna ml@example.com"
 DIGEST = "@sha256:" + "9b2c1f0e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c"
 
 
@@ -57,6 +75,8 @@ FOUND = [
     ("db.user=app\ndb.password=hunter2xyz\n", "application.properties", "a secret ('hunt…')"),
     ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "config", "a random-looking string (a generated key?) ('wJal…')"),
     (f"AWS_ACCESS_KEY_ID={AWS_KEY} https://u:hunter2xyz@h/x", None, "an AWS access key ('AKIA…') and a password in a URL ('hunt…')"),
+    # a one-letter password is no part of the token that happens to contain its letter
+    ("https://u:p@models.example.com/x?token=abcdefghp1", "storageUri", "a password in a URL ('…') and a signed-URL parameter token ('abcd…')"),
 ]
 
 
@@ -64,7 +84,8 @@ FOUND = [
 def test_each_detector_finds_its_credential_and_shows_at_most_four_characters(text, name, found):
     credentials = credentials_in(text, name)
     assert describe(credentials) == found
-    assert all(c.value not in describe(credentials) for c in credentials)
+    # never the value: at most 4 characters of one of 8 or more, nothing of a shorter one
+    assert all(c.shown == "'…'" if len(c.value) < 8 else c.value not in found for c in credentials)
 
 
 QUIET = [
@@ -89,6 +110,9 @@ QUIET = [
     ("debug", "LOG_LEVEL"),
     ("k8s-log-c2a9f4e6b1d04e7a8c3f5b9d6e0a1c7f3", "sls.project"),  # a hex ID, not a key
     ("Bearer authentication is required", "description"),
+    (CERTIFICATE, "ca.crt"),
+    (base64.b64encode(CERTIFICATE.encode()).decode(), "caBundle"),
+    (SSH_PUBLIC_KEY, "authorized_keys"),
     ("sum(rate(revision_request_count{namespace_name=\"ml-prod\"}[1m]))", "query"),
 ]
 

@@ -96,6 +96,11 @@ _KEYWORDS = KeywordDetector()
 _ENTROPY = Base64HighEntropyString()
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/=_-]{24,}")
 _MIXED = re.compile(r"(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])")
+# Public material is random-looking too and no secret: PEM certificates and public keys (as text,
+# or base64-encoded as in a caBundle: `LS0tLS1CRUdJTi` is "-----BEGIN"), SSH public keys.
+_PUBLIC_PEM = re.compile(r"-----BEGIN (CERTIFICATE|[A-Z ]*PUBLIC KEY)-----.*?-----END \1-----", re.S)
+_ENCODED_PEM = re.compile(r"LS0tLS1CRUdJTi(?:BDRVJUSUZJQ0FURS|B[A-Za-z0-9+/]*VUJMSUMgS0VZ)[A-Za-z0-9+/=]*")
+_SSH_PUBLIC_KEY = re.compile(r"\b(?:ssh-(?:rsa|dss|ed25519)|ecdsa-sha2-[a-z0-9]+|sk-[a-z0-9@.-]+) [A-Za-z0-9+/=]+")
 
 # A name that says its value is a credential: detect-secrets' keyword list and the words it
 # lacks (token, credential, access/secret key, signature), matched on whole words of the name.
@@ -165,7 +170,7 @@ def _url_credentials(url: str) -> Iterator[Credential]:
         return
     userinfo, at, _host = parts.netloc.rpartition("@")
     if at and userinfo:
-        user, colon, password = userinfo.partition(":")
+        user, _colon, password = userinfo.partition(":")
         if password:
             yield Credential("a password in a URL", password)
         elif parts.scheme.lower() not in _USER_ONLY_SCHEMES:
@@ -185,8 +190,10 @@ def _plugin_matches(plugin, text: str) -> Iterator[str]:
 
 def _entropy(text: str, found: list[Credential]) -> Iterator[Credential]:
     """Random-looking runs in the words of `text` that hold no credential found already (a JWT's
-    signature, a URL's path segments are part of what was judged)."""
-    words = [word for word in _URL.sub(" ", text).split() if not any(c.value in word or word in c.value for c in found)]
+    signature, a URL's path segments are part of what was judged) and are no public material."""
+    for public in (_URL, _PUBLIC_PEM, _ENCODED_PEM, _SSH_PUBLIC_KEY):
+        text = public.sub(" ", text)
+    words = [word for word in text.split() if not any(_same(c.value, word) for c in found)]
     for run in _BASE64_RUN.findall(" ".join(words)):
         if _MIXED.match(run) and _ENTROPY.calculate_shannon_entropy(run) > _ENTROPY.entropy_limit:
             yield Credential("a random-looking string (a generated key?)", run)
@@ -212,12 +219,18 @@ def _in_text(text: str) -> tuple[Credential, ...]:
     return _distinct(found)
 
 
+def _same(one: str, other: str) -> bool:
+    """Whether two found values are one secret: equal, or one (of 8 characters or more, so that
+    a short password is not found in everything) part of the other."""
+    shorter, longer = sorted((one, other), key=len)
+    return shorter == longer or (len(shorter) >= 8 and shorter in longer)
+
+
 def _distinct(found: list[Credential]) -> tuple[Credential, ...]:
-    """Each secret once, named by the first (most specific) detector that found it: a value that
-    contains or is part of one already found is the same secret."""
+    """Each secret once, named by the first (most specific) detector that found it."""
     kept: list[Credential] = []
     for credential in found:
-        if not any(credential.value in other.value or other.value in credential.value for other in kept):
+        if not any(_same(credential.value, other.value) for other in kept):
             kept.append(credential)
     return tuple(kept)
 
