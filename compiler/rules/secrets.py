@@ -123,8 +123,9 @@ def no_credentials_in_manifests(ctx: EnvironmentContext) -> Iterator[Environment
     """SEC-01's search over what no service spec holds: every string of the environment file
     (its `defaults` are SEC-01's, within each service), then every string of every manifest
     the environment renders, after overlay patches (`overlays/<env>/patches/`). A finding in a
-    patch-added value points at the patch line that added it (for a JSON Patch operation, its
-    `path:`); a value that came from a service spec was SEC-01's to report, so no secret is
+    patch-added value points at the patch line that holds the value (the operation's `path:` or
+    the merged key when it is written there in another, escaped form; an allow-list comment on
+    any line from there to the value counts); a value that came from a service spec was SEC-01's to report, so no secret is
     reported twice. Inlined DNS-01 solver credentials are CM-02's. The same allow-list comment
     applies: `# pragma: allowlist secret` on the line the error names."""
     in_environment_file: set[str] = set()  # reported or excused there: the manifests repeat them
