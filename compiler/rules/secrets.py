@@ -125,9 +125,10 @@ def no_credentials_in_manifests(ctx: EnvironmentContext) -> Iterator[Environment
     the environment renders, after overlay patches (`overlays/<env>/patches/`). A finding in a
     patch-added value points at the patch line that holds the value (the operation's `path:` or
     the merged key when it is written there in another, escaped form; an allow-list comment on
-    any line from there to the value counts); a value that came from a service spec was SEC-01's to report, so no secret is
-    reported twice. Inlined DNS-01 solver credentials are CM-02's. The same allow-list comment
-    applies: `# pragma: allowlist secret` on the line the error names."""
+    any line from there to the value counts); a value that came from a service spec was
+    SEC-01's to report, so no secret is reported twice. Inlined DNS-01 solver credentials are
+    CM-02's. The same allow-list comment applies: `# pragma: allowlist secret` on the line the
+    error names."""
     in_environment_file: set[str] = set()  # reported or excused there: the manifests repeat them
     excused = _reported_by_cm02(ctx)
     for value in string_values(ctx.layer.data):
