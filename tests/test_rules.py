@@ -127,6 +127,8 @@ FIRING = [
     ("SEC-01", model(env=[{"name": "AWS_SECRET_ACCESS_KEY", "value": "abc"}]), None),
     ("SEC-01", model(storageUri="https://user:pass@host/model.joblib"), None),
     ("SEC-01", model(storageUri="https://host/model?X-Amz-Signature=abc"), None),
+    ("SEC-01", model(args=["--model-store-password=hunter2xyz"]), None),
+    ("SEC-02", None, {"spec": {"gitops": {"tool": "argocd", "repoURL": "https://user:hunter2xyz@github.com/acme/gitops.git"}}}),
     ("GPU-CLASS", spec(hardware={"gpu": {"class": "a100"}}), None),
     ("GPU-CLASS", spec(hardware={"gpu": {"class": "t4", "count": 3}}), None),
     ("GPU-01", spec(predictor={"resources": {"requests": {"nvidia.com/gpu": 1}}}), None),
@@ -243,6 +245,8 @@ QUIET = [
     ("KS-22", {"metadata": {"annotations": {"serving.kserve.io/enable-tag-routing": "true"}}}, None),
     ("SEC-01", model(env=[{"name": "AWS_SECRET_ACCESS_KEY", "valueFrom": {"secretKeyRef": {"name": "s3", "key": "secret"}}}]), None),
     ("SEC-01", model(env=[{"name": "LOG_LEVEL", "value": "debug"}]), None),
+    ("SEC-01", model(args=["--model-store-password-file=/var/run/secrets/pw"]), None),
+    ("SEC-02", None, {"spec": {"gitops": {"tool": "argocd", "repoURL": "https://github.com/acme/gitops.git"}}}),
     ("GPU-CLASS", spec(hardware={"gpu": {"class": "t4", "count": 2}}), None),
     ("GPU-01", spec(predictor={"resources": {"requests": {"nvidia.com/gpu": 1}, "limits": {"nvidia.com/gpu": 1}}}), None),
     # scaling
