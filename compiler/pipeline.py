@@ -145,6 +145,10 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
     """Compile the named environments (None: all). Raises UsageError for an unknown one."""
     sources = load_project(root)
+    if sources.refused:
+        # Any later finding could come from what a refused file held: report the loading errors,
+        # nothing derived from its absence.
+        return CompileResult(root, [], sorted_unique(sources.diagnostics))
     if not sources.environments and not any(d.is_error for d in sources.diagnostics):
         raise UsageError(f"no environments found in {display_path(root / 'environments')}: is {display_path(root)} an Inferplane project?")
     names = sorted(sources.environments) if env_names is None else env_names
