@@ -85,7 +85,7 @@ def _size(limit: int) -> str:
     return f"{limit // MiB} MiB" if limit % MiB == 0 else f"{limit:,} bytes"
 
 
-class LimitExceeded(Exception):
+class InputRefused(Exception):
     """One input over a limit. line and column are 1-based."""
 
     def __init__(self, rule: str, message: str, hint: str, line: int = 1, column: int = 1):
@@ -93,7 +93,7 @@ class LimitExceeded(Exception):
         self.rule, self.message, self.hint, self.line, self.column = rule, message, hint, line, column
 
     @classmethod
-    def at(cls, rule: str, message: str, hint: str, mark: Any) -> LimitExceeded:
+    def at(cls, rule: str, message: str, hint: str, mark: Any) -> InputRefused:
         """At a ruamel.yaml or PyYAML mark (0-based line and column)."""
         return cls(rule, message, hint, mark.line + 1, mark.column + 1)
 
@@ -107,13 +107,21 @@ class LimitExceeded(Exception):
 def read_limited(path: Path, limits: InputLimits | None = None) -> bytes:
     """At most max_bytes + 1 bytes of the file: enough for `check_size` to refuse a larger one
     without reading it (a 50 MB file, /dev/zero behind a symlink). Raises OSError."""
-    with open(path, "rb") as handle:
-        return handle.read((limits or current_limits()).max_bytes + 1)
+    limit = (limits or current_limits()).max_bytes + 1
+    with open(path, "rb", buffering=0) as handle:
+        # Ask for the file's size first, not the limit: a read of n bytes allocates n bytes.
+        data = handle.read(min(os.fstat(handle.fileno()).st_size + 1, limit))
+        while len(data) < limit:  # until the end (a file that grew, a pipe, /dev/zero) or the limit
+            more = handle.read(limit - len(data))
+            if not more:
+                break
+            data += more
+        return data
 
 
 def check_size(length: int, limits: InputLimits) -> None:
     if length > limits.max_bytes:
-        raise LimitExceeded(
+        raise InputRefused(
             "YAML-SIZE",
             f"the file is larger than {_size(limits.max_bytes)}",
             f"no real spec or manifest comes near this; split the file, or raise the limit with {MAX_BYTES_VARIABLE}",
@@ -133,16 +141,16 @@ def decode_utf8(data: bytes) -> str:
     reader skips it). The first byte that is not UTF-8 is located."""
     encoding = wide_encoding(data)
     if encoding:
-        raise LimitExceeded("YAML-ENCODING", f"the file is {encoding} (it starts with a {encoding} byte order mark)", "save it as UTF-8")
+        raise InputRefused("YAML-ENCODING", f"the file is {encoding} (it starts with a {encoding} byte order mark)", "save it as UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise not_utf8(data, error.start) from None
 
 
-def not_utf8(data: bytes, offset: int) -> LimitExceeded:
+def not_utf8(data: bytes, offset: int) -> InputRefused:
     line, column = line_column(data, offset)
-    return LimitExceeded("YAML-ENCODING", f"byte 0x{data[offset]:02x} is not UTF-8 text", "save the file as UTF-8 (the byte is not part of any UTF-8 character)", line, column)
+    return InputRefused("YAML-ENCODING", f"byte 0x{data[offset]:02x} is not UTF-8 text", "save the file as UTF-8 (the byte is not part of any UTF-8 character)", line, column)
 
 
 def line_column(data: bytes | str, offset: int) -> tuple[int, int]:
@@ -154,13 +162,13 @@ def line_column(data: bytes | str, offset: int) -> tuple[int, int]:
     return data.count(newline, 0, offset) + 1, width + 1
 
 
-def unprintable(data: bytes | str, offset: int, character: int) -> LimitExceeded:
+def unprintable(data: bytes | str, offset: int, character: int) -> InputRefused:
     """A character YAML does not allow in a stream (a control character, a NUL), at offset."""
     line, column = line_column(data, offset)
     hint = "remove it, or write it as an escape (\\x07 style) in a double-quoted string"
     if character == 0:
         hint = "a NUL byte: is the file UTF-16 or binary? save it as UTF-8 text"
-    return LimitExceeded("YAML-ENCODING", f"character U+{character:04X} is not allowed in YAML", hint, line, column)
+    return InputRefused("YAML-ENCODING", f"character U+{character:04X} is not allowed in YAML", hint, line, column)
 
 
 # ---------------------------------------------------------------- tags
@@ -173,7 +181,7 @@ SPEC_TAGS = frozenset(STANDARD_PREFIX + name for name in ("str", "int", "float",
 def check_tag(node: Any, allowed: frozenset[str]) -> None:
     if node.tag not in allowed:
         shown = "!!" + node.tag[len(STANDARD_PREFIX) :] if node.tag.startswith(STANDARD_PREFIX) else node.tag
-        raise LimitExceeded.at(
+        raise InputRefused.at(
             "YAML-TAG",
             f"unknown tag {shown!r}",
             "remove it: only standard tags are read (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq)",
@@ -209,8 +217,8 @@ _SEQUENCES = (yaml.SequenceNode, ruamel_nodes.SequenceNode)
 _KIND = {**{cls: "map" for cls in _MAPPINGS}, **{cls: "seq" for cls in _SEQUENCES}}
 
 
-def too_deep(limits: InputLimits, mark: Any) -> LimitExceeded:
-    return LimitExceeded.at(
+def too_deep(limits: InputLimits, mark: Any) -> InputRefused:
+    return InputRefused.at(
         "YAML-DEPTH",
         f"mappings and sequences nested deeper than {limits.max_depth} levels",
         f"flatten the structure (real files nest fewer than 40 levels); the limit is {MAX_DEPTH_VARIABLE}",
@@ -231,19 +239,20 @@ def _children(node: Any) -> Iterable[tuple[Any, Any]]:
             yield item, node.start_mark
 
 
-def check_document(root: Any, limits: InputLimits, allowed_tags: frozenset[str], may_alias: bool = True) -> None:
+def check_document(root: Any, limits: InputLimits, allowed_tags: frozenset[str], may_alias: bool = True, alias_marks: Mapping[int, list[Any]] | None = None) -> None:
     """Refuse a composed document (ruamel.yaml or PyYAML nodes) over a limit, without expanding its
     aliases: an alias is the same node object met again, its expanded size and height known from
     the first meeting. Iterative, so that nesting up to libyaml's own limit cannot overflow the
     stack. A text without `&` has no alias (may_alias False): the walk then keeps no record of
-    the nodes it met."""
+    the nodes it met. `alias_marks`: id(collection) -> marks of the aliases in it, in order, when
+    the reader kept them (an alias is then reported where it is written)."""
     if not may_alias:
         _check_nesting(root, limits, allowed_tags)
         return
     decoded, from_aliases = 1, 0  # the document node counts, as in go-yaml
     finished: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded size, expanded height)
     unfinished: set[int] = set()
-    # A frame: [node, its children, expanded size so far, expanded height so far].
+    # A frame: [node, its children, expanded size so far, expanded height so far, aliases met].
     stack: list[list[Any]] = []
 
     def enter(node: Any) -> None:
@@ -257,7 +266,7 @@ def check_document(root: Any, limits: InputLimits, allowed_tags: frozenset[str],
                 raise too_deep(limits, node.start_mark)
             if may_alias:
                 unfinished.add(id(node))
-            stack.append([node, _children(node), 0, 0])
+            stack.append([node, _children(node), 0, 0, 0])
         else:
             if may_alias:
                 finished[id(node)] = (1, 0)
@@ -278,8 +287,12 @@ def check_document(root: Any, limits: InputLimits, allowed_tags: frozenset[str],
                 stack[-1][2] += size
                 stack[-1][3] = max(stack[-1][3], height)
             continue
+        if may_alias and (id(child) in unfinished or id(child) in finished):
+            marks = (alias_marks or {}).get(id(frame[0]))
+            where = marks[frame[4]] if marks and frame[4] < len(marks) else where
+            frame[4] += 1
         if may_alias and id(child) in unfinished:
-            raise LimitExceeded.at("YAML-ALIAS", "an alias inside the value of its own anchor", "a value cannot contain itself: write the inner value out", where)
+            raise InputRefused.at("YAML-ALIAS", "an alias inside the value of its own anchor", "a value cannot contain itself: write the inner value out", where)
         if may_alias and id(child) in finished:
             size, height = finished[id(child)]
             if len(stack) + height > limits.max_depth:
@@ -309,8 +322,8 @@ def _check_nesting(root: Any, limits: InputLimits, allowed_tags: frozenset[str])
         stack.extend((child, above + 1) for child in reversed(children))
 
 
-def _aliasing(decoded: int, from_aliases: int, mark: Any) -> LimitExceeded:
-    return LimitExceeded.at(
+def _aliasing(decoded: int, from_aliases: int, mark: Any) -> InputRefused:
+    return InputRefused.at(
         "YAML-ALIAS",
         f"excessive aliasing: {from_aliases:,} of the first {decoded:,} values are copies made by aliases",
         "write the values out or use fewer aliases; kubectl's YAML reader (go-yaml) refuses this too",

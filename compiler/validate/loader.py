@@ -22,7 +22,7 @@ from typing import Any, Iterator
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from ..source.limits import InputLimits, LimitExceeded, check_document, check_size, current_limits, not_utf8, read_limited, too_deep, unprintable, wide_encoding
+from ..source.limits import InputLimits, InputRefused, check_document, check_size, current_limits, not_utf8, read_limited, too_deep, unprintable, wide_encoding
 from .pointer import split, to_pointer
 
 __all__ = ["Document", "Problem", "iter_documents", "load_all", "read_limited"]
@@ -227,13 +227,15 @@ def _mark_column(error: yaml.MarkedYAMLError) -> int | None:
 MANIFEST_TAGS = frozenset(tag for tag in KubernetesLoader.yaml_constructors if tag) | {"tag:yaml.org,2002:merge"}
 
 
-def _limit_problem(index: int, error: LimitExceeded) -> Problem:
+def _limit_problem(index: int, error: InputRefused) -> Problem:
     return Problem(index, error.line, f"{error.rule}: {error.message} — {error.hint}", column=error.column)
 
 
 def _reader_problem(text: str | bytes, error: yaml.reader.ReaderError) -> Problem:
     """A character or byte libyaml refuses, located: libyaml gives an offset into the bytes."""
     data = text.encode("utf-8") if isinstance(text, str) else text
+    if wide_encoding(data) == "UTF-32":  # YAML allows it, libyaml does not read it
+        return _limit_problem(0, InputRefused("YAML-ENCODING", "the file is UTF-32 (it starts with a UTF-32 byte order mark)", "save it as UTF-8"))
     if wide_encoding(data) or error.position >= len(data):
         return Problem(0, None, f"invalid YAML: {error}")  # an offset into UTF-16 or UTF-32 text
     if "UTF-8" not in str(error.reason):
@@ -260,7 +262,7 @@ def iter_documents(text: str | bytes, limits: InputLimits | None = None) -> Iter
     limits = limits or current_limits()
     try:
         check_size(_byte_size(text), limits)
-    except LimitExceeded as error:
+    except InputRefused as error:
         yield _limit_problem(0, error)
         return
     # Without an anchor (`&`) there is no alias and without a `!` no explicit tag: the limits walk
@@ -292,7 +294,7 @@ def iter_documents(text: str | bytes, limits: InputLimits | None = None) -> Iter
                     if may_alias or may_tag:  # otherwise _build measures the nesting as it goes
                         check_document(node, limits, MANIFEST_TAGS, may_alias)
                     data = _construct(loader, node, limits)
-                except LimitExceeded as error:
+                except InputRefused as error:
                     yield _limit_problem(index, error)
                     index += 1
                     continue
