@@ -11,9 +11,9 @@ import pytest
 
 from compiler.errors import Location, UsageError
 from compiler.source import limits as limits_module
-from compiler.source.limits import MAX_BYTES_VARIABLE, MAX_DEPTH_VARIABLE, MiB, InputLimits, allowed_alias_ratio, current_limits, excessive_aliasing, read_limited
+from compiler.source.limits import MAX_DEPTH_VARIABLE, MAX_MANIFEST_BYTES_VARIABLE, MAX_SPEC_BYTES_VARIABLE, KiB, MiB, InputLimits, allowed_alias_ratio, current_limits, excessive_aliasing
 from compiler.source.yaml_io import load_file, parse_documents
-from compiler.validate.loader import Problem, iter_documents
+from compiler.validate.loader import Problem, iter_documents, read_manifest
 
 DEPTH_HINT = "flatten the structure (real files nest fewer than 40 levels); the limit is INFERPLANE_MAX_DEPTH"
 TAG_HINT = "remove it: only standard tags are read (!!str, !!int, !!float, !!bool, !!null, !!map, !!seq)"
@@ -38,24 +38,25 @@ def nested_flow(levels: int) -> str:
 
 
 @pytest.mark.parametrize("size, refused", [(100, False), (101, True)])
-def test_a_spec_file_over_max_bytes_is_refused_at_its_first_line(tmp_path: Path, size: int, refused: bool):
+def test_a_spec_file_over_max_spec_bytes_is_refused_at_its_first_line(tmp_path: Path, size: int, refused: bool):
     path = tmp_path / "s.yaml"
     path.write_text("a: " + "x" * (size - 4) + "\n")
     assert path.stat().st_size == size
-    docs, errors = load_file(path, "services/s.yaml", InputLimits(max_bytes=100))
+    docs, errors = load_file(path, "services/s.yaml", InputLimits(max_spec_bytes=100))
     if refused:
         assert [e.format() for e in errors] == [
-            "services/s.yaml:1:1: error[YAML-SIZE]: the file is larger than 100 bytes — no real spec or manifest comes near this; split the file, or raise the limit with INFERPLANE_MAX_INPUT_BYTES"
+            "services/s.yaml:1:1: error[YAML-SIZE]: the file is larger than 100 bytes — no real spec comes near this; split the file, or raise the limit with INFERPLANE_MAX_SPEC_BYTES"
         ]
     else:
         assert not errors and docs[0].data == {"a": "x" * (size - 4)}
 
 
 @pytest.mark.parametrize("size, refused", [(100, False), (101, True)])
-def test_a_manifest_over_max_bytes_is_refused(size: int, refused: bool):
+def test_a_manifest_over_max_manifest_bytes_is_refused(size: int, refused: bool):
     text = b"a: " + b"x" * (size - 4) + b"\n"
-    problems = manifest_problems(text, InputLimits(max_bytes=100))
-    assert problems == ([(1, 1, "YAML-SIZE: the file is larger than 100 bytes — no real spec or manifest comes near this; split the file, or raise the limit with INFERPLANE_MAX_INPUT_BYTES")] if refused else [])
+    problems = manifest_problems(text, InputLimits(max_manifest_bytes=100))
+    message = "YAML-SIZE: the file is larger than 100 bytes — no real manifest or CRD comes near this; split the file, or raise the limit with INFERPLANE_MAX_MANIFEST_BYTES"
+    assert problems == ([(1, 1, message)] if refused else [])
 
 
 def test_a_50_mb_file_is_refused_without_being_read(tmp_path: Path):
@@ -63,10 +64,10 @@ def test_a_50_mb_file_is_refused_without_being_read(tmp_path: Path):
     with open(path, "wb") as handle:
         handle.truncate(50 * 1000 * 1000)  # sparse: 50 MB of NUL bytes
     started = time.perf_counter()
-    assert len(read_limited(path)) == 4 * MiB + 1
+    assert len(read_manifest(path)) == 4 * MiB + 1
     docs, errors = load_file(path, "huge.yaml")
     assert time.perf_counter() - started < 1
-    assert (docs, [(e.rule, e.location) for e in errors]) == ([], [("YAML-SIZE", Location("huge.yaml", 1, 1))])
+    assert (docs, [(e.rule, e.location, e.message) for e in errors]) == ([], [("YAML-SIZE", Location("huge.yaml", 1, 1), "the file is larger than 256 KiB")])
 
 
 # ---------------------------------------------------------------- nesting
@@ -308,13 +309,15 @@ def test_parse_time_grows_linearly_with_comments():
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch):
-    assert current_limits() == InputLimits(4 * MiB, 100)
-    monkeypatch.setenv(MAX_BYTES_VARIABLE, "8MiB")
+    assert current_limits() == InputLimits(256 * KiB, 4 * MiB, 100)
+    monkeypatch.setenv(MAX_SPEC_BYTES_VARIABLE, "1MiB")
+    monkeypatch.setenv(MAX_MANIFEST_BYTES_VARIABLE, "12")
     monkeypatch.setenv(MAX_DEPTH_VARIABLE, "200")
-    assert current_limits() == InputLimits(8 * MiB, 200)
-    monkeypatch.setenv(MAX_BYTES_VARIABLE, "12")
-    assert [rule for rule, *_ in spec_errors(nested_flow(150))] == []
-    assert manifest_problems(b"a: 1234567890\n") == [(1, 1, "YAML-SIZE: the file is larger than 12 bytes — no real spec or manifest comes near this; split the file, or raise the limit with INFERPLANE_MAX_INPUT_BYTES")]
+    assert current_limits() == InputLimits(MiB, 12, 200)
+    assert spec_errors(nested_flow(200)) == []
+    assert [rule for rule, *_ in spec_errors(nested_flow(201))] == ["YAML-DEPTH"]
+    assert manifest_problems(b"a: 12345678\n") == []
+    assert manifest_problems(b"a: 123456789\n") == [(1, 1, "YAML-SIZE: the file is larger than 12 bytes — no real manifest or CRD comes near this; split the file, or raise the limit with INFERPLANE_MAX_MANIFEST_BYTES")]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "4 parsecs", "lots"])

@@ -3,7 +3,7 @@
 Inferplane runs in CI on pull requests, so every YAML file it reads may be hostile. Before a file
 can cost more than a moment or a bounded amount of memory, it is refused with one located line:
 
-- YAML-SIZE      more than `max_bytes` (only `max_bytes + 1` bytes are ever read);
+- YAML-SIZE      more bytes than the limit (only one byte more is ever read);
 - YAML-DEPTH     mappings and sequences nested deeper than `max_depth`, counting what aliases
                  expand to (the readers recurse once per level);
 - YAML-ALIAS     go-yaml v3's "excessive aliasing" rule (a billion-laughs bomb), or an alias
@@ -30,17 +30,24 @@ from ruamel.yaml import nodes as ruamel_nodes
 
 from ..errors import Diagnostic, Location, UsageError
 
-MiB = 1 << 20
-MAX_BYTES_VARIABLE = "INFERPLANE_MAX_INPUT_BYTES"
+KiB, MiB = 1 << 10, 1 << 20
+MAX_SPEC_BYTES_VARIABLE = "INFERPLANE_MAX_SPEC_BYTES"
+MAX_MANIFEST_BYTES_VARIABLE = "INFERPLANE_MAX_MANIFEST_BYTES"
 MAX_DEPTH_VARIABLE = "INFERPLANE_MAX_DEPTH"
+VARIABLES = (MAX_SPEC_BYTES_VARIABLE, MAX_MANIFEST_BYTES_VARIABLE, MAX_DEPTH_VARIABLE)
 
 
 @dataclass(frozen=True)
 class InputLimits:
-    # The largest real input is a CRD: KServe's LLMInferenceService CRD is 2.7 MB, and the API
-    # server refuses any request body over 3 MiB, so no object that can be applied is larger.
-    # Specs are a few KiB. At 4 MiB libyaml reads a file in ~0.3 s and ruamel.yaml in seconds.
-    max_bytes: int = 4 * MiB
+    # Specs (services, environments, overlays, patches) are read by ruamel.yaml, in pure Python,
+    # ~50 µs per value: at this limit a file of one-character list items reads in 3.5 s (75 MiB
+    # peak), a realistic one (a long env list) in 1.5 s. The largest example spec is 4.6 KB.
+    max_spec_bytes: int = 256 * KiB
+    # Manifests and CRDs are read by libyaml. The largest real one is a CRD: KServe's
+    # LLMInferenceService CRD is 2.7 MB (0.7 s), and the API server refuses any request body over
+    # 3 MiB, so no object that can be applied is larger. At this limit a file of one-character
+    # list items reads in 3.6 s (340 MiB peak).
+    max_manifest_bytes: int = 4 * MiB
     # The deepest real input is a CRD schema (cert-manager's Issuer: 39 levels); specs nest fewer
     # than 10. 100 levels keep every reader (ruamel's composer, our walks) far below Python's
     # recursion limit.
@@ -50,7 +57,8 @@ class InputLimits:
     def from_environment(cls, environ: Mapping[str, str] = os.environ) -> InputLimits:
         defaults = cls()
         return cls(
-            max_bytes=_setting(environ, MAX_BYTES_VARIABLE, defaults.max_bytes),
+            max_spec_bytes=_setting(environ, MAX_SPEC_BYTES_VARIABLE, defaults.max_spec_bytes),
+            max_manifest_bytes=_setting(environ, MAX_MANIFEST_BYTES_VARIABLE, defaults.max_manifest_bytes),
             max_depth=_setting(environ, MAX_DEPTH_VARIABLE, defaults.max_depth),
         )
 
@@ -72,21 +80,25 @@ def _setting(environ: Mapping[str, str], name: str, default: int) -> int:
 def current_limits() -> InputLimits:
     """The limits of this run: the defaults, changed by the environment variables (which worker
     processes inherit, however they are started)."""
-    return _limits_for(os.environ.get(MAX_BYTES_VARIABLE, ""), os.environ.get(MAX_DEPTH_VARIABLE, ""))
+    return _limits_for(tuple(os.environ.get(name, "") for name in VARIABLES))
 
 
 @functools.lru_cache(maxsize=8)
-def _limits_for(max_bytes: str, max_depth: str) -> InputLimits:
+def _limits_for(settings: tuple[str, ...]) -> InputLimits:
     # Read once per setting: the validator asks for every file it reads.
-    return InputLimits.from_environment({MAX_BYTES_VARIABLE: max_bytes, MAX_DEPTH_VARIABLE: max_depth})
+    return InputLimits.from_environment(dict(zip(VARIABLES, settings)))
 
 
 def _size(limit: int) -> str:
-    return f"{limit // MiB} MiB" if limit % MiB == 0 else f"{limit:,} bytes"
+    for unit, name in ((MiB, "MiB"), (KiB, "KiB")):
+        if limit % unit == 0:
+            return f"{limit // unit} {name}"
+    return f"{limit:,} bytes"
 
 
 class InputRefused(Exception):
-    """One input over a limit. line and column are 1-based."""
+    """An input refused before it is read into data (over a limit, a duplicate key), with where:
+    line and column are 1-based."""
 
     def __init__(self, rule: str, message: str, hint: str, line: int = 1, column: int = 1):
         super().__init__(f"{line}:{column}: {rule}: {message} — {hint}")
@@ -104,10 +116,10 @@ class InputRefused(Exception):
 # ---------------------------------------------------------------- size and encoding
 
 
-def read_limited(path: Path, limits: InputLimits | None = None) -> bytes:
+def read_limited(path: Path, max_bytes: int) -> bytes:
     """At most max_bytes + 1 bytes of the file: enough for `check_size` to refuse a larger one
     without reading it (a 50 MB file, /dev/zero behind a symlink). Raises OSError."""
-    limit = (limits or current_limits()).max_bytes + 1
+    limit = max_bytes + 1
     with open(path, "rb", buffering=0) as handle:
         # Ask for the file's size first, not the limit: a read of n bytes allocates n bytes.
         data = handle.read(min(os.fstat(handle.fileno()).st_size + 1, limit))
@@ -119,12 +131,12 @@ def read_limited(path: Path, limits: InputLimits | None = None) -> bytes:
         return data
 
 
-def check_size(length: int, limits: InputLimits) -> None:
-    if length > limits.max_bytes:
+def check_size(length: int, max_bytes: int, what: str, variable: str) -> None:
+    if length > max_bytes:
         raise InputRefused(
             "YAML-SIZE",
-            f"the file is larger than {_size(limits.max_bytes)}",
-            f"no real spec or manifest comes near this; split the file, or raise the limit with {MAX_BYTES_VARIABLE}",
+            f"the file is larger than {_size(max_bytes)}",
+            f"no real {what} comes near this; split the file, or raise the limit with {variable}",
         )
 
 
@@ -264,12 +276,10 @@ def check_document(root: Any, limits: InputLimits, allowed_tags: frozenset[str],
         if node.__class__ in _KIND:
             if len(stack) >= limits.max_depth:
                 raise too_deep(limits, node.start_mark)
-            if may_alias:
-                unfinished.add(id(node))
+            unfinished.add(id(node))
             stack.append([node, _children(node), 0, 0, 0])
         else:
-            if may_alias:
-                finished[id(node)] = (1, 0)
+            finished[id(node)] = (1, 0)
             if stack:
                 stack[-1][2] += 1
 
@@ -280,31 +290,30 @@ def check_document(root: Any, limits: InputLimits, allowed_tags: frozenset[str],
         if child is None:
             stack.pop()
             size, height = frame[2] + 1, frame[3] + 1
-            if may_alias:
-                unfinished.discard(id(frame[0]))
-                finished[id(frame[0])] = (size, height)
+            unfinished.discard(id(frame[0]))
+            finished[id(frame[0])] = (size, height)
             if stack:
                 stack[-1][2] += size
                 stack[-1][3] = max(stack[-1][3], height)
             continue
-        if may_alias and (id(child) in unfinished or id(child) in finished):
-            marks = (alias_marks or {}).get(id(frame[0]))
-            where = marks[frame[4]] if marks and frame[4] < len(marks) else where
-            frame[4] += 1
-        if may_alias and id(child) in unfinished:
-            raise InputRefused.at("YAML-ALIAS", "an alias inside the value of its own anchor", "a value cannot contain itself: write the inner value out", where)
-        if may_alias and id(child) in finished:
-            size, height = finished[id(child)]
-            if len(stack) + height > limits.max_depth:
-                raise too_deep(limits, where)
-            decoded += 1 + size  # the alias, then every node of its value again
-            from_aliases += size
-            if excessive_aliasing(decoded, from_aliases):
-                raise _aliasing(decoded, from_aliases, where)
-            frame[2] += 1 + size
-            frame[3] = max(frame[3], height)
+        if id(child) not in unfinished and id(child) not in finished:
+            enter(child)
             continue
-        enter(child)
+        # Met before: an alias. Its mark, when the reader kept it, else the key or list holding it.
+        marks = (alias_marks or {}).get(id(frame[0]))
+        where = marks[frame[4]] if marks and frame[4] < len(marks) else where
+        frame[4] += 1
+        if id(child) in unfinished:
+            raise InputRefused.at("YAML-ALIAS", "an alias inside the value of its own anchor", "a value cannot contain itself: write the inner value out", where)
+        size, height = finished[id(child)]
+        if len(stack) + height > limits.max_depth:
+            raise too_deep(limits, where)
+        decoded += 1 + size  # the alias, then every node of its value again
+        from_aliases += size
+        if excessive_aliasing(decoded, from_aliases):
+            raise _aliasing(decoded, from_aliases, where)
+        frame[2] += 1 + size
+        frame[3] = max(frame[3], height)
 
 
 def _check_nesting(root: Any, limits: InputLimits, allowed_tags: frozenset[str]) -> None:

@@ -25,7 +25,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scanner import Scanner
 
 from ..errors import Diagnostic, Location
-from .limits import SPEC_TAGS, InputLimits, InputRefused, check_document, check_size, current_limits, decode_utf8, read_limited, too_deep, unprintable
+from .limits import MAX_SPEC_BYTES_VARIABLE, SPEC_TAGS, InputLimits, InputRefused, check_document, check_size, current_limits, decode_utf8, read_limited, too_deep, unprintable
 
 KeyPath = tuple[str | int, ...]
 
@@ -207,8 +207,8 @@ def load_file(path: Path, display_path: str | None = None, limits: InputLimits |
     shown = display_path or str(path)
     limits = limits or current_limits()
     try:
-        data = read_limited(path, limits)
-        check_size(len(data), limits)
+        data = read_limited(path, limits.max_spec_bytes)
+        check_size(len(data), limits.max_spec_bytes, "spec", MAX_SPEC_BYTES_VARIABLE)
         text = decode_utf8(data)
     except OSError as exc:
         return [], [Diagnostic("IO-READ", f"cannot read file: {exc}", "check the path and its permissions", Location(shown))]

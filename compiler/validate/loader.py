@@ -17,15 +17,16 @@ its size, its encoding, and per composed document the nesting, aliases and tags.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from ..source.limits import InputLimits, InputRefused, check_document, check_size, current_limits, not_utf8, read_limited, too_deep, unprintable, wide_encoding
+from ..source.limits import MAX_MANIFEST_BYTES_VARIABLE, InputLimits, InputRefused, check_document, check_size, current_limits, not_utf8, read_limited, too_deep, unprintable, wide_encoding
 from .pointer import split, to_pointer
 
-__all__ = ["Document", "Problem", "iter_documents", "load_all", "read_limited"]
+__all__ = ["Document", "Problem", "iter_documents", "load_all", "read_manifest"]
 
 try:  # libyaml is part of every PyYAML wheel; the pure-Python parser is a slow fallback.
     _Base = yaml.CSafeLoader
@@ -223,6 +224,11 @@ def _mark_column(error: yaml.MarkedYAMLError) -> int | None:
     return mark.column + 1 if mark else None
 
 
+def read_manifest(path: Path) -> bytes:
+    """The bytes of a manifest file, read only up to its size limit (iter_documents refuses more)."""
+    return read_limited(path, current_limits().max_manifest_bytes)
+
+
 # Tags a manifest may carry: those the loader constructs (YAML's standard types), and the merge key.
 MANIFEST_TAGS = frozenset(tag for tag in KubernetesLoader.yaml_constructors if tag) | {"tag:yaml.org,2002:merge"}
 
@@ -261,7 +267,7 @@ def iter_documents(text: str | bytes, limits: InputLimits | None = None) -> Iter
     """
     limits = limits or current_limits()
     try:
-        check_size(_byte_size(text), limits)
+        check_size(_byte_size(text), limits.max_manifest_bytes, "manifest or CRD", MAX_MANIFEST_BYTES_VARIABLE)
     except InputRefused as error:
         yield _limit_problem(0, error)
         return
