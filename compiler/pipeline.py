@@ -190,7 +190,12 @@ def _entries_that_are_not_files(root: Path) -> list[Diagnostic]:
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
     """Compile the named environments (None: all). Raises UsageError for an unknown one."""
     sources = load_project(root)
-    sources.diagnostics.extend(_entries_that_are_not_files(root))
+    not_files = _entries_that_are_not_files(root)
+    sources.diagnostics.extend(not_files)
+    if sources.refused or not_files:
+        # Any later finding could come from what a refused file held: report the loading errors,
+        # nothing derived from its absence.
+        return CompileResult(root, [], sorted_unique(sources.diagnostics))
     if not sources.environments and not any(d.is_error for d in sources.diagnostics):
         raise UsageError(f"no environments found in {display_path(root / 'environments')}: is {display_path(root)} an Inferplane project?")
     names = sorted(sources.environments) if env_names is None else env_names

@@ -28,6 +28,22 @@ class ProjectSources:
     overlays: dict[tuple[str, str], LoadedDocument] = field(default_factory=dict)
     patch_files: dict[str, list[Path]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Files that did not load (unreadable, broken YAML, over an input limit, empty) or hold a
+    # document that cannot be used (a service without a name, an overlay that is not a mapping).
+    # Any later finding could come from what they would have held, so a compile stops after
+    # loading when there is one: each reports exactly its own error.
+    refused: list[str] = field(default_factory=list)
+
+
+# What to do with a file that holds no document, by folder: deleting a file is how a service,
+# an environment, an overlay or a patch is removed, so an empty one is a mistake (a truncated file
+# would otherwise drop a model from rendered/, and Argo CD would prune it from the cluster).
+_EMPTY_HINTS = {
+    "ModelService": "write the ModelService, or delete the file to remove the service",
+    "Environment": "write the Environment, or delete the file to remove the environment",
+    "overlay": "write the overlay's changes, or delete the file to use the service unchanged in this environment",
+    "patch": "write a patch (target: and patch:, or a partial object), or delete the file",
+}
 
 
 def display_path(path: Path) -> str:
@@ -52,31 +68,40 @@ def _name_of(doc: LoadedDocument) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _load_kind(files: list[Path], kind: str, sources: ProjectSources) -> dict[str, LoadedDocument]:
-    found: dict[str, LoadedDocument] = {}
-    for path in files:
-        docs, diags = load_file(path, display_path(path))
+def _load(path: Path, what: str, sources: ProjectSources) -> list[LoadedDocument] | None:
+    """The documents of one file, or None (its one diagnostic recorded) when it did not load."""
+    docs, diags = load_file(path, display_path(path))
+    if not docs and not diags:
+        diags = [Diagnostic("FILE-EMPTY", "the file holds no YAML document (it is empty, only comments, or null)", _EMPTY_HINTS[what], Location(display_path(path), 1, 1))]
+    if diags:
         sources.diagnostics.extend(diags)
-        for doc in docs:
-            if not isinstance(doc.data, dict):
-                sources.diagnostics.append(Diagnostic("SPEC-KIND", f"expected a {kind} mapping", f"write a YAML mapping with `kind: {kind}`", doc.locate(())))
-                continue
-            if doc.data.get("kind") != kind:
-                got = doc.data.get("kind")
-                sources.diagnostics.append(
-                    Diagnostic(
-                        "SPEC-KIND",
-                        f"expected kind {kind}, found {got!r}",
-                        f"files in this folder hold `kind: {kind}` documents",
-                        doc.locate(("kind",)),
-                        key_path=("kind",),
-                    )
-                )
+        sources.refused.append(display_path(path))
+        return None
+    return docs
+
+
+def _load_kind(files: list[Path], kind: str, sources: ProjectSources) -> tuple[dict[str, LoadedDocument], set[str] | None]:
+    """The documents of `kind` by metadata.name, and the names (file stems and metadata.names) of
+    the documents that were refused; None when a file did not load: it may have held any name."""
+    found: dict[str, LoadedDocument] = {}
+    broken: set[str] | None = set()
+    for path in files:
+        docs = _load(path, kind, sources)
+        if docs is None:
+            broken = None
+        for doc in docs or []:
+            refusal = _refusal(doc, kind)
+            if refusal is not None:
+                sources.diagnostics.append(refusal)
+                sources.refused.append(display_path(path))
+                if broken is not None:
+                    broken.update({path.stem} | ({_name_of(doc)} - {None}))
                 continue
             name = _name_of(doc)
-            if name is None:
-                continue  # the model check reports the missing metadata.name with its position
+            assert name is not None  # _refusal refuses a document without a name
             if kind == "Environment" and name != path.stem:
+                if broken is not None:
+                    broken.add(path.stem)
                 sources.diagnostics.append(
                     Diagnostic(
                         "ENV-NAME",
@@ -97,37 +122,64 @@ def _load_kind(files: list[Path], kind: str, sources: ProjectSources) -> dict[st
                 )
                 continue
             found[name] = doc
-    return found
+    return found, broken
+
+
+def _refusal(doc: LoadedDocument, kind: str) -> Diagnostic | None:
+    """Why a document cannot stand for a `kind` (a later check never sees it), or None."""
+    if not isinstance(doc.data, dict):
+        return Diagnostic("SPEC-KIND", f"expected a {kind} mapping", f"write a YAML mapping with `kind: {kind}`", doc.locate(()))
+    if doc.data.get("kind") != kind:
+        got = doc.data.get("kind")
+        return Diagnostic("SPEC-KIND", f"expected kind {kind}, found {got!r}", f"files in this folder hold `kind: {kind}` documents", doc.locate(("kind",)), key_path=("kind",))
+    metadata = doc.data.get("metadata")
+    if not isinstance(metadata, dict) or "name" not in metadata:
+        where = ("metadata",) if isinstance(metadata, dict) else ()
+        return Diagnostic("SPEC-MISSING", "metadata needs key 'name'", f"add `name:` to metadata of this {kind}", doc.locate(where), key_path=("metadata", "name"))
+    if not isinstance(metadata["name"], str):
+        return Diagnostic("SPEC-TYPE", "metadata.name: input should be a valid string", f"name the {kind} with a string", doc.locate(("metadata", "name")), key_path=("metadata", "name"))
+    return None
 
 
 def load_project(root: Path) -> ProjectSources:
     sources = ProjectSources(root=root)
-    sources.services = _load_kind(_yaml_files(root / "services"), "ModelService", sources)
-    sources.environments = _load_kind(_yaml_files(root / "environments"), "Environment", sources)
-    for doc in sources.services.values():
-        sources.diagnostics.extend(_unknown_environments(doc, sources.environments))
+    sources.services, broken_services = _load_kind(_yaml_files(root / "services"), "ModelService", sources)
+    sources.environments, broken_environments = _load_kind(_yaml_files(root / "environments"), "Environment", sources)
+    # A name that only a refused file or document could define is not reported as unknown: its
+    # own error says what is wrong. A file that did not load may have defined any name (None).
+    if broken_environments is not None:
+        for doc in sources.services.values():
+            sources.diagnostics.extend(_unknown_environments(doc, sources.environments, broken_environments))
     overlay_root = root / "overlays"
     env_dirs = sorted(p for p in overlay_root.iterdir() if p.is_dir()) if overlay_root.is_dir() else []
     for env_dir in env_dirs:
         if env_dir.name not in sources.environments:
-            sources.diagnostics.append(_unknown("OVERLAY-ENV", "environment", env_dir.name, sources.environments, Location(display_path(env_dir))))
+            if broken_environments is not None and env_dir.name not in broken_environments:
+                sources.diagnostics.append(_unknown("OVERLAY-ENV", "environment", env_dir.name, sources.environments, Location(display_path(env_dir))))
             continue
         for path in _yaml_files(env_dir):
-            docs, diags = load_file(path, display_path(path))
-            sources.diagnostics.extend(diags)
+            docs = _load(path, "overlay", sources)
+            if docs is None:
+                continue
             if path.stem not in sources.services:
-                sources.diagnostics.append(_unknown("OVERLAY-SERVICE", "service", path.stem, sources.services, Location(display_path(path), 1, 1)))
+                if broken_services is not None and path.stem not in broken_services:
+                    sources.diagnostics.append(_unknown("OVERLAY-SERVICE", "service", path.stem, sources.services, Location(display_path(path), 1, 1)))
                 continue
             if len(docs) > 1:
                 sources.diagnostics.append(Diagnostic("OVERLAY-DOCS", "an overlay holds one YAML document", "merge the documents into one", docs[1].locate(())))
-            if docs:
-                if not isinstance(docs[0].data, dict):
-                    sources.diagnostics.append(Diagnostic("OVERLAY-SHAPE", "an overlay must be a mapping", "write a partial service document, e.g. `spec: {scaling: {minReplicas: 0}}`", docs[0].locate(())))
-                    continue
-                sources.overlays[(env_dir.name, path.stem)] = docs[0]
+            if not isinstance(docs[0].data, dict):
+                sources.diagnostics.append(Diagnostic("OVERLAY-SHAPE", "an overlay must be a mapping", "write a partial service document, e.g. `spec: {scaling: {minReplicas: 0}}`", docs[0].locate(())))
+                sources.refused.append(display_path(path))
+                continue
+            sources.overlays[(env_dir.name, path.stem)] = docs[0]
         patches = env_dir / "patches"
         if patches.is_dir():
-            sources.patch_files[env_dir.name] = sorted(p for p in patches.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES + (".json",))
+            files = sorted(p for p in patches.iterdir() if p.is_file() and p.suffix in YAML_SUFFIXES + (".json",))
+            # Read here only to refuse a file that does not load before anything is compiled (the
+            # patch stage reads them again, after emit: they are small).
+            for path in files:
+                _load(path, "patch", sources)
+            sources.patch_files[env_dir.name] = files
     return sources
 
 
@@ -137,14 +189,14 @@ def _unknown(rule: str, what: str, name: str, known: dict, location: Location) -
     return Diagnostic(rule, f"overlay for unknown {what} {name!r}", hint, location)
 
 
-def _unknown_environments(service: LoadedDocument, environments: dict) -> list[Diagnostic]:
+def _unknown_environments(service: LoadedDocument, environments: dict, broken: set[str]) -> list[Diagnostic]:
     """Names in a service's spec.environments that no environment has: a typo there would leave
     the service out of every environment without a word (the model check reports wrong types)."""
     spec = service.data.get("spec") if isinstance(service.data, dict) else None
     listed = spec.get("environments") if isinstance(spec, dict) else None
     found = []
     for index, name in enumerate(listed if isinstance(listed, list) else []):
-        if isinstance(name, str) and name not in environments:
+        if isinstance(name, str) and name not in environments and name not in broken:
             where = ("spec", "environments", index)
             close = difflib.get_close_matches(name, list(environments), n=1)
             hint = f"did you mean {close[0]!r}?" if close else f"known environments: {', '.join(sorted(environments)) or 'none'}"

@@ -16,10 +16,16 @@ from typing import Any, Iterator
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.scanner import Scanner
 
 from ..errors import Diagnostic, Location
+from .limits import MAX_SPEC_BYTES_VARIABLE, SPEC_TAGS, InputLimits, InputRefused, check_document, check_size, current_limits, decode_utf8, read_limited, too_deep, unprintable
 
 KeyPath = tuple[str | int, ...]
 
@@ -81,26 +87,100 @@ def _plain(node: Any, path: KeyPath, file: str, positions: dict[KeyPath, Locatio
     return str(node)
 
 
-def _loader() -> YAML:
+class _Scanner(Scanner):
+    """ruamel's plain scanner (no comments kept: positions need none), counting nesting.
+
+    In a flow collection every `[` may start a key, so the scanner looks up to 1,024 characters
+    ahead over all open ones: `[[[[…` costs a second before the composer sees the 101st level.
+    Refusing that level as it is scanned keeps the lookahead to max_depth open collections. The
+    open block collections are the scanner's indentation stack (an indentless sequence adds no
+    level there, so this never refuses what the composer would accept)."""
+
+    def fetch_flow_collection_start(self, TokenClass: type, to_push: str) -> None:  # noqa: N803 - ruamel's name
+        limits = self.loader.input_limits
+        if len(self.indents) + self.flow_level >= limits.max_depth:
+            raise too_deep(limits, self.reader.get_mark())
+        super().fetch_flow_collection_start(TokenClass, to_push)
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+_DUPLICATE_HINT = "remove one of the two keys; YAML keeps only one and tools disagree on which"
+
+
+class _GuardedComposer(Composer):
+    """ruamel's composer, refusing a document over the input limits before anything expands it.
+
+    The composer recurses once per level, so nesting is counted as it goes (a 10,000-deep `[[[…`
+    would overflow the stack before any later check); aliases, tags and the nesting that aliases
+    expand to are checked on each composed document, where an alias is still one shared node
+    (the marks of the aliases are kept aside to point at the one that goes over)."""
+
+    def __init__(self, loader: YAML | None = None) -> None:
+        super().__init__(loader)
+        # YAML allows an anchor to be defined again (the later one wins); ruamel warns on stderr.
+        self.warn_double_anchors = False
+        self.nesting = 0
+        self.alias_marks: dict[int, list[Any]] = {}
+
+    @property
+    def limits(self) -> InputLimits:
+        return self.loader.input_limits
+
+    def compose_document(self) -> object:
+        self.nesting, self.alias_marks = 0, {}
+        node = super().compose_document()
+        check_document(node, self.limits, SPEC_TAGS, alias_marks=self.alias_marks)
+        return node
+
+    def compose_node(self, parent: object, index: object) -> object:
+        if self.parser.check_event(AliasEvent):
+            self.alias_marks.setdefault(id(parent), []).append(self.parser.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        if not self.parser.check_event(MappingStartEvent, SequenceStartEvent):
+            return super().compose_node(parent, index)
+        if self.nesting >= self.limits.max_depth:
+            raise too_deep(self.limits, self.parser.peek_event().start_mark)
+        self.nesting += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        # Before ruamel's constructor does: it reports both values in full, on one line of any length.
+        node = super().compose_mapping_node(anchor)
+        first: dict[str, Any] = {}
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode) and key.tag != _MERGE:
+                seen = first.setdefault(key.value, key)
+                if seen is not key:
+                    message = f'duplicate key "{key.value}" (first at line {seen.start_mark.line + 1})'
+                    raise InputRefused.at("YAML-DUPLICATE-KEY", message, _DUPLICATE_HINT, key.start_mark)
+        return node
+
+
+def _loader(limits: InputLimits) -> YAML:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
+    # The round-trip scanner keeps comments, and joins a run of comment lines by concatenating a
+    # growing string per line: quadratic (4 MiB of comments took 8 s). Positions need no comments.
+    yaml.Scanner = _Scanner
+    yaml.Composer = _GuardedComposer
+    yaml.input_limits = limits
     return yaml
 
 
-def parse_documents(text: str, path: str) -> tuple[list[LoadedDocument], list[Diagnostic]]:
-    """Parse every document of a YAML stream. Syntax errors become diagnostics."""
+def parse_documents(text: str, path: str, limits: InputLimits | None = None) -> tuple[list[LoadedDocument], list[Diagnostic]]:
+    """Parse every document of a YAML stream. Syntax errors and inputs over a limit become diagnostics."""
     try:
-        raw_docs = list(_loader().load_all(text))
-    except DuplicateKeyError as exc:
+        raw_docs = list(_loader(limits or current_limits()).load_all(text))
+    except InputRefused as exc:
+        return [], [exc.diagnostic(path)]
+    except ReaderError as exc:  # a character YAML does not allow (ruamel checks the whole text first)
+        return [], [unprintable(text, exc.position, exc.character).diagnostic(path)]
+    except DuplicateKeyError as exc:  # keys equal once read (`1` and `0x1`): the composer compares text
         mark = exc.problem_mark
-        return [], [
-            Diagnostic(
-                "YAML-DUPLICATE-KEY",
-                f"duplicate key: {exc.problem.strip()}",
-                "remove one of the two keys; YAML keeps only one and tools disagree on which",
-                Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
-            )
-        ]
+        return [], [Diagnostic("YAML-DUPLICATE-KEY", "duplicate key: two keys of this mapping read as the same value", _DUPLICATE_HINT, Location(path, mark.line + 1, mark.column + 1))]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         return [], [
@@ -121,13 +201,20 @@ def parse_documents(text: str, path: str) -> tuple[list[LoadedDocument], list[Di
     return docs, []
 
 
-def load_file(path: Path, display_path: str | None = None) -> tuple[list[LoadedDocument], list[Diagnostic]]:
+def load_file(path: Path, display_path: str | None = None, limits: InputLimits | None = None) -> tuple[list[LoadedDocument], list[Diagnostic]]:
+    """Every non-empty document of a spec file. The file is read only up to the size limit and
+    must be UTF-8; anything else is one located diagnostic."""
     shown = display_path or str(path)
+    limits = limits or current_limits()
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = read_limited(path, limits.max_spec_bytes)
+        check_size(len(data), limits.max_spec_bytes, "spec", MAX_SPEC_BYTES_VARIABLE)
+        text = decode_utf8(data)
+    except OSError as exc:
         return [], [Diagnostic("IO-READ", f"cannot read file: {exc}", "check the path and its permissions", Location(shown))]
-    return parse_documents(text, shown)
+    except InputRefused as exc:
+        return [], [exc.diagnostic(shown)]
+    return parse_documents(text, shown, limits)
 
 
 # ---------------------------------------------------------------- dumping

@@ -10,17 +10,23 @@ tight loop over the nodes (~4x faster than the constructor), which also reads wh
 Merge keys, custom tags and other rarities take PyYAML's own constructor instead.
 Line numbers come from the composed node of each document, looked up only for documents that
 have issues, so valid documents pay nothing for them.
+Every file is held to the input limits of source/limits.py before anything is built from it:
+its size, its encoding, and per composed document the nesting, aliases and tags.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
+from ..source.limits import MAX_MANIFEST_BYTES_VARIABLE, InputLimits, InputRefused, check_document, check_size, current_limits, not_utf8, read_limited, too_deep, unprintable, wide_encoding
 from .pointer import split, to_pointer
+
+__all__ = ["Document", "Problem", "iter_documents", "load_all", "read_manifest"]
 
 try:  # libyaml is part of every PyYAML wheel; the pure-Python parser is a slow fallback.
     _Base = yaml.CSafeLoader
@@ -92,7 +98,17 @@ class _SlowPath(Exception):
     """This node needs PyYAML's full constructor (merge keys, a custom tag, a complex key)."""
 
 
-def _build(loader: KubernetesLoader, node: Any) -> Any:
+class _TooDeep(Exception):
+    """A collection nested deeper than the limit (the node is the first one, in document order)."""
+
+    def __init__(self, node: Any):
+        super().__init__()
+        self.node = node
+
+
+def _build(loader: KubernetesLoader, node: Any, room: int) -> Any:
+    """The data of node; `room`: how many more levels of collections may open (the nesting limit
+    costs one comparison per collection here, instead of a walk of its own)."""
     kind = node.__class__
     if kind is yaml.ScalarNode:
         if node.tag == _STR:
@@ -101,25 +117,33 @@ def _build(loader: KubernetesLoader, node: Any) -> Any:
         if constructor is None:
             raise _SlowPath
         return constructor(loader, node)
+    if room == 0:
+        raise _TooDeep(node)
     if kind is yaml.MappingNode:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
                 raise _SlowPath
-            key = key_node.value if key_node.tag == _STR else _json_key(_build(loader, key_node))
+            key = key_node.value if key_node.tag == _STR else _json_key(_build(loader, key_node, room - 1))
             if key in mapping:
                 raise DuplicateKeyError("while constructing a mapping", node.start_mark, f'duplicate key "{key}"', key_node.start_mark)
-            mapping[key] = _build(loader, value_node)
+            mapping[key] = _build(loader, value_node, room - 1)
         return mapping
     if kind is yaml.SequenceNode:
-        return [_build(loader, item) for item in node.value]
+        return [_build(loader, item, room - 1) for item in node.value]
     raise _SlowPath
 
 
-def _construct(loader: KubernetesLoader, node: Any) -> Any:
+def _construct(loader: KubernetesLoader, node: Any, limits: InputLimits) -> Any:
     try:
-        return _build(loader, node)
-    except _SlowPath:
+        return _build(loader, node, limits.max_depth)
+    except _TooDeep as deep:
+        raise too_deep(limits, deep.node.start_mark) from None
+    except (_SlowPath, DuplicateKeyError) as reason:
+        # PyYAML's constructor and the duplicate-key report recurse with no bound of their own.
+        check_document(node, limits, MANIFEST_TAGS, may_alias=False)
+        if isinstance(reason, DuplicateKeyError):
+            raise
         return loader.construct_document(node)
 
 
@@ -200,12 +224,57 @@ def _mark_column(error: yaml.MarkedYAMLError) -> int | None:
     return mark.column + 1 if mark else None
 
 
-def iter_documents(text: str | bytes) -> Iterator[Document | Problem]:
+def read_manifest(path: Path) -> bytes:
+    """The bytes of a manifest file, read only up to its size limit (iter_documents refuses more)."""
+    return read_limited(path, current_limits().max_manifest_bytes)
+
+
+# Tags a manifest may carry: those the loader constructs (YAML's standard types), and the merge key.
+MANIFEST_TAGS = frozenset(tag for tag in KubernetesLoader.yaml_constructors if tag) | {"tag:yaml.org,2002:merge"}
+
+
+def _limit_problem(index: int, error: InputRefused) -> Problem:
+    return Problem(index, error.line, f"{error.rule}: {error.message} — {error.hint}", column=error.column)
+
+
+def _reader_problem(text: str | bytes, error: yaml.reader.ReaderError) -> Problem:
+    """A character or byte libyaml refuses, located: libyaml gives an offset into the bytes."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    if wide_encoding(data) == "UTF-32":  # YAML allows it, libyaml does not read it
+        return _limit_problem(0, InputRefused("YAML-ENCODING", "the file is UTF-32 (it starts with a UTF-32 byte order mark)", "save it as UTF-8"))
+    if wide_encoding(data) or error.position >= len(data):
+        return Problem(0, None, f"invalid YAML: {error}")  # an offset into UTF-16 or UTF-32 text
+    if "UTF-8" not in str(error.reason):
+        return _limit_problem(0, unprintable(data, error.position, error.character))
+    try:  # libyaml points at the byte that ended a bad sequence: find the first byte that is not UTF-8
+        data.decode("utf-8")
+    except UnicodeDecodeError as decode_error:
+        return _limit_problem(0, not_utf8(data, decode_error.start))
+    return Problem(0, None, f"invalid YAML: {error}")  # pragma: no cover - libyaml and Python agree on UTF-8
+
+
+def _byte_size(text: str | bytes) -> int:
+    return len(text) if isinstance(text, bytes) else len(text.encode("utf-8"))
+
+
+def iter_documents(text: str | bytes, limits: InputLimits | None = None) -> Iterator[Document | Problem]:
     """Every document of a YAML stream, in order; empty documents are skipped but keep their index.
 
-    A document with a duplicate key becomes a Problem and the next documents are still read; a
-    syntax error ends the stream (the parser cannot find the next document boundary reliably).
+    A document with a duplicate key, or over a limit of nesting, aliases or tags, becomes a
+    Problem and the next documents are still read; a syntax error, a file over the size limit or a
+    character YAML does not allow ends the stream (the parser cannot find the next document
+    boundary reliably).
     """
+    limits = limits or current_limits()
+    try:
+        check_size(_byte_size(text), limits.max_manifest_bytes, "manifest or CRD", MAX_MANIFEST_BYTES_VARIABLE)
+    except InputRefused as error:
+        yield _limit_problem(0, error)
+        return
+    # Without an anchor (`&`) there is no alias and without a `!` no explicit tag: the limits walk
+    # is then skipped (it costs ~40% of reading a small manifest).
+    may_alias = (b"&" if isinstance(text, bytes) else "&") in text
+    may_tag = (b"!" if isinstance(text, bytes) else "!") in text
     loader = KubernetesLoader(text)
     index = 0
     try:
@@ -214,18 +283,30 @@ def iter_documents(text: str | bytes) -> Iterator[Document | Problem]:
                 if not loader.check_node():
                     return
                 node = loader.get_node()
+            except yaml.reader.ReaderError as error:
+                yield _reader_problem(text, error)
+                return
             except yaml.MarkedYAMLError as error:
-                yield Problem(index, _mark_line(error), f"invalid YAML: {error.problem or error.context}", column=_mark_column(error))
+                if error.problem == "exceeded maximum nesting depth":  # libyaml's own limit, 1,000 levels
+                    yield _limit_problem(index, too_deep(limits, error.problem_mark))
+                else:
+                    yield Problem(index, _mark_line(error), f"invalid YAML: {error.problem or error.context}", column=_mark_column(error))
                 return
             except yaml.YAMLError as error:
                 yield Problem(index, None, f"invalid YAML: {error}")
                 return
             if node is not None:
                 try:
-                    data = _construct(loader, node)
+                    if may_alias or may_tag:  # otherwise _build measures the nesting as it goes
+                        check_document(node, limits, MANIFEST_TAGS, may_alias)
+                    data = _construct(loader, node, limits)
+                except InputRefused as error:
+                    yield _limit_problem(index, error)
+                    index += 1
+                    continue
                 except RecursionError:
                     _reset(loader)
-                    yield Problem(index, node.start_mark.line + 1, "invalid YAML: recursive anchors are not supported")
+                    yield Problem(index, node.start_mark.line + 1, "invalid YAML: nested too deeply to read (lower INFERPLANE_MAX_DEPTH)")
                     index += 1
                     continue
                 except DuplicateKeyError:

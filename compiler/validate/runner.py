@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Sequence
 
 from .checker import Outcome, check_object
 from .crdsource import MANIFEST_SUFFIXES
-from .loader import Document, Problem, iter_documents
+from .loader import Document, Problem, iter_documents, read_manifest
 from .model import Issue, ResourceResult, SkippedRule, ValidationInput, ValidationReport
 from .pointer import position_of
 from .registry import SchemaRegistry
@@ -126,7 +126,7 @@ def resource_kinds(paths: Iterable[Path]) -> set[tuple[str, str]]:
 def _check_file(path: Path, registry: SchemaRegistry, options: Options, collector: _Collector) -> None:
     file = str(path)
     try:
-        content = path.read_bytes()
+        content = read_manifest(path)  # a file over the size limit is refused without reading it all
     except OSError as error:
         collector.add_problem(file, Problem(0, None, f"cannot read file: {error.strerror or error}"))
         return
