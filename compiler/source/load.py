@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import upstream
 from ..errors import Diagnostic, Location
 from .yaml_io import LoadedDocument, load_file
 
@@ -76,12 +77,18 @@ def _load_kind(files: list[Path], kind: str, sources: ProjectSources) -> dict[st
             name = _name_of(doc)
             if name is None:
                 continue  # the model check reports the missing metadata.name with its position
+            unusable = _unusable_name(kind, name, doc)
+            if unusable:
+                # Never registered: a name that is no name would become a path (rendered/<env>/).
+                sources.diagnostics.append(unusable)
+                continue
             if kind == "Environment" and name != path.stem:
+                stem_usable = upstream.dns1123_problem(path.stem) is None
                 sources.diagnostics.append(
                     Diagnostic(
                         "ENV-NAME",
                         f"environment {name!r} is in file {path.name}",
-                        f"rename the file to {name}.yaml or set metadata.name: {path.stem}",
+                        f"rename the file to {name}.yaml" + (f" or set metadata.name: {path.stem}" if stem_usable else ""),
                         doc.locate(("metadata", "name")),
                     )
                 )
@@ -98,6 +105,22 @@ def _load_kind(files: list[Path], kind: str, sources: ProjectSources) -> dict[st
                 continue
             found[name] = doc
     return found
+
+
+def _unusable_name(kind: str, name: str, doc: LoadedDocument) -> Diagnostic | None:
+    """An environment name is the folder rendered/<env>/: a DNS label. A service name is checked
+    in full by rule KS-03; here only what would make it a path (promote writes
+    overlays/<env>/<service>.yaml)."""
+    where = doc.locate(("metadata", "name"))
+    if kind == "Environment":
+        problem = upstream.dns1123_problem(name)
+        if problem:
+            hint = f"use {upstream.DNS1123_LABEL_RULE} in metadata.name and the file name, e.g. {upstream.dns1123_suggestion(name)}.yaml"
+            return Diagnostic("ENV-NAME", f"environment name {problem}", hint, where, key_path=("metadata", "name"))
+    elif name in ("", ".", "..") or any(c in name for c in "/\\\0"):
+        hint = f"use {upstream.DNS1123_LABEL_RULE}, e.g. {upstream.dns1123_suggestion(name)!r}"
+        return Diagnostic("SPEC-NAME", f"metadata.name: {kind} name {name!r} is not a name but a path", hint, where, key_path=("metadata", "name"))
+    return None
 
 
 def load_project(root: Path) -> ProjectSources:
