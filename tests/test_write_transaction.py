@@ -308,3 +308,15 @@ def test_leftovers_of_the_earlier_writer_inside_rendered_are_removed(project: Pa
         "removed rendered/.prod.old, left by an interrupted compile of an earlier version",
     ]
     assert tree(project / "rendered") == {**flat(OLD), "README.md": b"kept\n", ".keep": b""}
+
+
+def test_unchanged_files_are_linked_and_changed_ones_written(project: Path):
+    """Removing the swapped-out tree then frees only what changed (an unlink that frees blocks
+    is the slow part of a write on many disks)."""
+    prod = project / "rendered" / "prod"
+    (prod / "ml" / "a.yaml").chmod(0o600)  # same bytes, another mode: written anew, 0644
+    before = {name: (prod / name).stat().st_ino for name in ("ml/a.yaml", "kustomization.yaml")}
+    write_rendered(project / "rendered", {"prod": {"ml/a.yaml": b"a\n", "kustomization.yaml": b"old prod\n", "ml/new.yaml": b"n"}})
+    assert (prod / "kustomization.yaml").stat().st_ino == before["kustomization.yaml"]
+    assert (prod / "ml" / "a.yaml").stat().st_ino != before["ml/a.yaml"] and (prod / "ml" / "a.yaml").stat().st_mode & 0o777 == 0o644
+    assert tree(prod) == {"kustomization.yaml": b"old prod\n", "ml/a.yaml": b"a\n", "ml/new.yaml": b"n"}

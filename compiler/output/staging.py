@@ -71,16 +71,45 @@ def write_file(steps: Steps, name: str, content: bytes, dir_fd: int, shown: str)
         os.close(fd)
 
 
-def write_files(steps: Steps, name: str, files: dict[str, bytes], dir_fd: int, shown: str) -> None:
-    """A new folder `name` in dir_fd holding exactly `files` (relative paths → bytes)."""
+def write_files(steps: Steps, name: str, files: dict[str, bytes], dir_fd: int, shown: str, previous: Path | None = None) -> None:
+    """A new folder `name` in dir_fd holding exactly `files` (relative paths → bytes). A file
+    whose bytes are already those of the same file in `previous` (the folder this one replaces)
+    is hard-linked from it: removing the old tree then frees only what changed."""
     folders = {"": make_folder(steps, name, dir_fd, shown)}
+    real_previous = os.path.realpath(previous) if previous is not None and os.path.isdir(previous) and not os.path.islink(previous) else None
     try:
         for relative in sorted(files):
             parent, _, base = relative.rpartition("/")
-            write_file(steps, base, files[relative], _subfolder(steps, folders, parent, shown), f"{shown}/{relative}")
+            folder_fd = _subfolder(steps, folders, parent, shown)
+            same = real_previous is not None and _holds(real_previous, relative, files[relative])
+            if same:
+                steps("link", f"{shown}/{relative}")
+                try:
+                    os.link(os.path.join(real_previous, relative), base, dst_dir_fd=folder_fd, follow_symlinks=False)
+                    continue
+                except OSError as exc:
+                    if exc.errno not in _CANNOT_LINK:
+                        raise
+            write_file(steps, base, files[relative], folder_fd, f"{shown}/{relative}")
     finally:
         for relative in sorted(folders, key=len, reverse=True):  # children before their parents
             seal(folders[relative])
+
+
+def _holds(folder: str, relative: str, content: bytes) -> bool:
+    """Whether folder/relative is a plain file (reached through no link) with exactly these bytes
+    and the mode compile writes."""
+    path = os.path.join(folder, relative)
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(content) or stat.S_IMODE(info.st_mode) != FILE_MODE:
+            return False
+        if os.path.realpath(path) != path:
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == content
+    except OSError:
+        return False
 
 
 def _subfolder(steps: Steps, folders: dict[str, int], relative: str, shown: str) -> int:

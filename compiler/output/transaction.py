@@ -175,7 +175,7 @@ def _stage(steps: Steps, rendered: Path, txn: Path, entries: dict[str, dict[str,
                 staging.carry(steps, rendered / name, name, root, f"{shown}/{name}")
             for name, files in sorted(entries.items()):
                 if files:
-                    staging.write_files(steps, name, files, root, f"{shown}/{name}")
+                    staging.write_files(steps, name, files, root, f"{shown}/{name}", previous=rendered / name)
             steps("sync", shown)
             staging.make_durable(root)
         finally:
