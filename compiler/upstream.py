@@ -50,6 +50,13 @@ def dns1123_problem(value: str, subdomain: bool = False) -> str | None:
     return None
 
 
+def dns1123_hint(value: str, subdomain: bool = False) -> str:
+    """How to fix a name dns1123_problem refused, with a close valid name."""
+    limit, rule = (DNS_SUBDOMAIN_MAX, DNS1123_SUBDOMAIN_RULE) if subdomain else (DNS_LABEL_MAX, DNS1123_LABEL_RULE)
+    fix = f"shorten it to at most {limit} characters" if len(value) > limit and (DNS1123_SUBDOMAIN if subdomain else DNS1123_LABEL).match(value) else f"use {rule}"
+    return f"{fix}, e.g. {dns1123_suggestion(value, subdomain)!r}"
+
+
 def dns1123_suggestion(value: str, subdomain: bool = False) -> str:
     """A close valid name: lower-cased, other characters as '-', trimmed to the limit."""
     allowed = "abcdefghijklmnopqrstuvwxyz0123456789-" + ("." if subdomain else "")

@@ -40,7 +40,7 @@ def test_a_63_character_namespace_is_a_namespace():
 def test_a_64_character_namespace_is_one_located_error():
     assert environment_findings(ENVIRONMENT.format(namespace="n" * 64)) == [
         f"environments/prod.yaml:7:3: error[SPEC-NAME]: spec.namespace: '{'n' * 64}' is 64 characters, more than the 63 of a DNS label (RFC 1123)"
-        f" — {LABEL_HINT}, e.g. '{'n' * 63}'"
+        f" — shorten it to at most 63 characters, e.g. '{'n' * 63}'"
     ]
 
 
@@ -120,7 +120,8 @@ def test_an_environment_named_dot_is_never_registered(tmp_path, monkeypatch, ste
     sources = _project(tmp_path, {f"environments/{stem}.yaml": text})
     assert sources.environments == {}
     assert [d.format() for d in sources.diagnostics] == [
-        f"environments/{stem}.yaml:4:3: error[ENV-NAME]: environment name {stem!r} is not a DNS label (RFC 1123) — {LABEL_HINT} in metadata.name and the file name, e.g. name.yaml"
+        f"environments/{stem}.yaml:4:3: error[ENV-NAME]: environment name {stem!r} is not a DNS label (RFC 1123) — name it with a DNS label "
+        "(lower-case letters, digits and '-', starting and ending with a letter or digit) in metadata.name and in the file name, e.g. 'name' in environments/name.yaml"
     ]
 
 

@@ -115,10 +115,11 @@ def _unusable_name(kind: str, name: str, doc: LoadedDocument) -> Diagnostic | No
     if kind == "Environment":
         problem = upstream.dns1123_problem(name)
         if problem:
-            hint = f"use {upstream.DNS1123_LABEL_RULE} in metadata.name and the file name, e.g. {upstream.dns1123_suggestion(name)}.yaml"
+            fixed = upstream.dns1123_suggestion(name)
+            hint = f"name it with a DNS label ({upstream.DNS1123_LABEL_RULE}) in metadata.name and in the file name, e.g. {fixed!r} in environments/{fixed}.yaml"
             return Diagnostic("ENV-NAME", f"environment name {problem}", hint, where, key_path=("metadata", "name"))
     elif name in ("", ".", "..") or any(c in name for c in "/\\\0"):
-        hint = f"use {upstream.DNS1123_LABEL_RULE}, e.g. {upstream.dns1123_suggestion(name)!r}"
+        hint = upstream.dns1123_hint(name)
         return Diagnostic("SPEC-NAME", f"metadata.name: {kind} name {name!r} is not a name but a path", hint, where, key_path=("metadata", "name"))
     return None
 

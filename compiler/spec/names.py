@@ -21,12 +21,10 @@ NAME_ERROR = "dns_name"
 
 
 def _checker(subdomain: bool):
-    rule = upstream.DNS1123_SUBDOMAIN_RULE if subdomain else upstream.DNS1123_LABEL_RULE
-
     def check(value: str) -> str:
         problem = upstream.dns1123_problem(value, subdomain)
         if problem:
-            hint = f"use {rule}, e.g. {upstream.dns1123_suggestion(value, subdomain)!r}"
+            hint = upstream.dns1123_hint(value, subdomain)
             raise PydanticCustomError(NAME_ERROR, "{problem}", {"problem": problem, "hint": hint})
         return value
 
