@@ -23,7 +23,8 @@ from .commands.report import diagnostics_text, summary_line, to_json
 from .output.layout import GITOPS_DIR
 from .validate import SchemaSourceError
 from .emit.images import IMAGE_FORMATS, list_images, render_images
-from .output.write import Staleness, compare, write_tree
+from .output.transaction import compare_rendered, write_rendered
+from .output.write import Staleness
 
 OUTPUT_FORMATS = click.Choice(["text", "json"])
 
@@ -129,29 +130,31 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
         if output == "json":
             click.echo(to_json(report))
         sys.exit(1)
+    # Every folder this run renders, written (or compared) as one transaction over rendered/.
+    entries = {env.name: env.files for env in result.environments} | {GITOPS_DIR: result.fleet_files}
+    if check:
+        staleness, notices = compare_rendered(out_root, entries)
+    else:
+        staleness, notices = {}, write_rendered(out_root, entries)
+    if notices:
+        click.echo(diagnostics_text(notices), err=True)
     stale_any = False
     for env in result.environments:
         folder = out_root / env.name
         entry = {"name": env.name, "path": display_path(folder), "manifests": len(env.manifests), "files": sorted(env.files), "gpuBudget": [line.to_dict() for line in env.gpu_budget]}
         if check:
-            staleness = compare(folder, env.files)
-            entry["stale"] = {"changed": list(staleness.changed), "missing": list(staleness.missing), "extra": list(staleness.extra)}
-            stale_any |= staleness.stale
-            _echo_stale(folder, staleness)
-        else:
-            write_tree(folder, env.files)
-            if output == "text":
-                click.echo(f"{env.name}: {len(env.manifests)} manifests → {display_path(folder)}/")
+            stale = staleness[env.name]
+            entry["stale"] = {"changed": list(stale.changed), "missing": list(stale.missing), "extra": list(stale.extra)}
+            stale_any |= stale.stale
+            _echo_stale(folder, stale)
+        elif output == "text":
+            click.echo(f"{env.name}: {len(env.manifests)} manifests → {display_path(folder)}/")
         if output == "text" and env.gpu_budget:
             click.echo(indent(budget_text(env.gpu_budget), "  GPU budget: "), err=check)
         report["environments"].append(entry)
-    fleet_folder = out_root / GITOPS_DIR
     if check:
-        staleness = compare(fleet_folder, result.fleet_files)
-        stale_any |= staleness.stale
-        _echo_stale(fleet_folder, staleness)
-    elif result.fleet_files or fleet_folder.exists():
-        write_tree(fleet_folder, result.fleet_files)
+        stale_any |= staleness[GITOPS_DIR].stale
+        _echo_stale(out_root / GITOPS_DIR, staleness[GITOPS_DIR])
     if check and output == "text":
         click.echo("rendered tree is stale: run `inferplane compile` and commit the result" if stale_any else "rendered tree is up to date", err=stale_any)
     if output == "json":

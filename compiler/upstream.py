@@ -28,6 +28,43 @@ def deployment_mode_value(mode: str, kserve_version: tuple[int, int, int]) -> st
 # KServe pkg/apis/serving/v1beta1/inference_service_validation.go: IsvcNameFmt.
 ISVC_NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 DNS_LABEL_MAX = 63
+
+# Kubernetes apimachinery pkg/util/validation/validation.go: IsDNS1123Label (namespaces, most
+# label-like names) and IsDNS1123Subdomain (most object names): lower-case alphanumerics and '-'
+# (and '.' between labels), at most 63 and 253 characters. Neither admits '/', '..' or an empty
+# name, which is why names that become folders or files are held to them.
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS_SUBDOMAIN_MAX = 253
+DNS1123_LABEL_RULE = "lower-case letters, digits and '-', starting and ending with a letter or digit"
+DNS1123_SUBDOMAIN_RULE = "lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit"
+
+
+def dns1123_problem(value: str, subdomain: bool = False) -> str | None:
+    """Why `value` is not a DNS-1123 label (or subdomain), or None when it is one."""
+    kind, pattern, limit = ("DNS subdomain", DNS1123_SUBDOMAIN, DNS_SUBDOMAIN_MAX) if subdomain else ("DNS label", DNS1123_LABEL, DNS_LABEL_MAX)
+    if len(value) > limit:
+        return f"{value!r} is {len(value)} characters, more than the {limit} of a {kind} (RFC 1123)"
+    if not pattern.match(value):
+        return f"{value!r} is not a {kind} (RFC 1123)"
+    return None
+
+
+def dns1123_hint(value: str, subdomain: bool = False) -> str:
+    """How to fix a name dns1123_problem refused, with a close valid name."""
+    limit, rule = (DNS_SUBDOMAIN_MAX, DNS1123_SUBDOMAIN_RULE) if subdomain else (DNS_LABEL_MAX, DNS1123_LABEL_RULE)
+    fix = f"shorten it to at most {limit} characters" if len(value) > limit and (DNS1123_SUBDOMAIN if subdomain else DNS1123_LABEL).match(value) else f"use {rule}"
+    return f"{fix}, e.g. {dns1123_suggestion(value, subdomain)!r}"
+
+
+def dns1123_suggestion(value: str, subdomain: bool = False) -> str:
+    """A close valid name: lower-cased, other characters as '-', trimmed to the limit."""
+    allowed = "abcdefghijklmnopqrstuvwxyz0123456789-" + ("." if subdomain else "")
+    text = "".join(c if c in allowed else "-" for c in value.lower())
+    parts = [part.strip("-") for part in text.split(".")] if subdomain else [text.strip("-")]
+    text = ".".join(part for part in parts if part)
+    text = re.sub(r"-{2,}", "-", text)[: DNS_SUBDOMAIN_MAX if subdomain else DNS_LABEL_MAX]
+    return text.strip("-.") or "name"
 # Knative tag routing prefixes host names with `latest-`/`prev-` (kserve#4807).
 TAG_ROUTING_PREFIX = len("latest-")
 

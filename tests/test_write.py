@@ -1,4 +1,10 @@
-from compiler.output.write import compare, existing_files, write_tree
+from compiler.output.transaction import write_rendered
+from compiler.output.write import compare, existing_files
+
+
+def write_tree(folder, files):
+    """One folder of rendered/ written alone (what `compile --env X` does)."""
+    assert write_rendered(folder.parent, {folder.name: files}) == []
 
 
 def test_write_tree_replaces_folder_exactly(tmp_path):
@@ -6,7 +12,8 @@ def test_write_tree_replaces_folder_exactly(tmp_path):
     write_tree(folder, {"a.yaml": b"1", "ns/b.yaml": b"2"})
     write_tree(folder, {"ns/b.yaml": b"3"})
     assert existing_files(folder) == {"ns/b.yaml": b"3"}
-    assert sorted(p.name for p in folder.parent.iterdir()) == ["prod"]  # no staging or .old left behind
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["prod"]
+    assert sorted(p.name for p in folder.parent.parent.iterdir()) == ["rendered"]  # no staging or old tree left behind
 
 
 def test_compare_names_changed_missing_and_extra(tmp_path):

@@ -2,7 +2,8 @@
 
 Receives: `Manifest`s of an environment (compiler.emit) and the project's patch files.
 Returns: patched manifests (patch.py), the file map of `rendered/<env>/` and `rendered/_gitops/`
-(layout.py, write.py: kustomization.yaml, images.yaml, headers), the transactional write and the
-`--check` comparison (write.py).
+(layout.py, write.py: kustomization.yaml, images.yaml, headers), the `--check` comparison
+(write.py), and the write itself: one transaction over all of rendered/ (transaction.py; its
+filesystem steps in staging.py, the paths it refuses in safety.py, its fault hook in faults.py).
 Imports: emit, rules' inputs (spec, source) and the shared leaves; never validate or the runner.
 """

@@ -1,10 +1,11 @@
-"""Write: rendered files as bytes, compared with or swapped into `rendered/<env>/` atomically."""
+"""The rendered files as bytes, and how a folder on disk differs from them (`--check`).
+
+Writing them is one transaction over all of rendered/: transaction.py."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,14 +37,18 @@ def render_tree(env: str, manifests: list[Manifest], sources: dict[str, str], ex
     return dict(sorted(files.items()))
 
 
-def existing_files(folder: Path) -> dict[str, bytes]:
-    if not folder.is_dir():
+def existing_files(folder: Path) -> dict[str, bytes | None]:
+    """Every entry below folder that is not a folder: its bytes, or None for a link or a special
+    file (compile never writes one, so it always differs). Links are never followed: a tree that
+    points elsewhere is not read through."""
+    if folder.is_symlink() or not folder.is_dir():
         return {}
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            found[path.relative_to(folder).as_posix()] = path.read_bytes()
-    return found
+    found: dict[str, bytes | None] = {}
+    for parent, subfolders, files in os.walk(folder):
+        for name in files + [d for d in subfolders if os.path.islink(os.path.join(parent, d))]:
+            path = Path(parent) / name
+            found[path.relative_to(folder).as_posix()] = path.read_bytes() if stat.S_ISREG(os.lstat(path).st_mode) else None
+    return dict(sorted(found.items()))
 
 
 @dataclass(frozen=True)
@@ -64,36 +69,3 @@ def compare(folder: Path, files: dict[str, bytes]) -> Staleness:
         missing=tuple(sorted(name for name in files if name not in current)),
         extra=tuple(sorted(name for name in current if name not in files)),
     )
-
-
-def write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    """Replace folder with exactly `files`: built aside, then swapped in with renames.
-
-    The new tree is complete on disk before the old one moves, so an interrupted write leaves
-    either the old tree or the new one (plus a `.old` folder to delete), never a mix.
-    """
-    if not files:
-        # Nothing to write: the folder goes (an empty tree is no tree).
-        if folder.exists():
-            shutil.rmtree(folder)
-        return
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
-    try:
-        for name, content in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            os.chmod(target, 0o644)
-        os.chmod(staging, 0o755)
-        retired = folder.parent / f".{folder.name}.old"
-        if retired.exists():
-            shutil.rmtree(retired)
-        if folder.exists():
-            os.replace(folder, retired)
-        os.replace(staging, folder)
-        if retired.exists():
-            shutil.rmtree(retired)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import upstream
 from ..errors import Diagnostic, Location
 from .yaml_io import LoadedDocument, load_file
 
@@ -99,14 +100,23 @@ def _load_kind(files: list[Path], kind: str, sources: ProjectSources) -> tuple[d
                 continue
             name = _name_of(doc)
             assert name is not None  # _refusal refuses a document without a name
+            unusable = _unusable_name(kind, name, doc)
+            if unusable:
+                # Never registered: a name that is no name would become a path (rendered/<env>/).
+                sources.diagnostics.append(unusable)
+                sources.refused.append(display_path(path))
+                if broken is not None:
+                    broken.update({path.stem, name})
+                continue
             if kind == "Environment" and name != path.stem:
                 if broken is not None:
                     broken.add(path.stem)
+                stem_usable = upstream.dns1123_problem(path.stem) is None
                 sources.diagnostics.append(
                     Diagnostic(
                         "ENV-NAME",
                         f"environment {name!r} is in file {path.name}",
-                        f"rename the file to {name}.yaml or set metadata.name: {path.stem}",
+                        f"rename the file to {name}.yaml" + (f" or set metadata.name: {path.stem}" if stem_usable else ""),
                         doc.locate(("metadata", "name")),
                     )
                 )
@@ -138,6 +148,23 @@ def _refusal(doc: LoadedDocument, kind: str) -> Diagnostic | None:
         return Diagnostic("SPEC-MISSING", "metadata needs key 'name'", f"add `name:` to metadata of this {kind}", doc.locate(where), key_path=("metadata", "name"))
     if not isinstance(metadata["name"], str):
         return Diagnostic("SPEC-TYPE", "metadata.name: input should be a valid string", f"name the {kind} with a string", doc.locate(("metadata", "name")), key_path=("metadata", "name"))
+    return None
+
+
+def _unusable_name(kind: str, name: str, doc: LoadedDocument) -> Diagnostic | None:
+    """An environment name is the folder rendered/<env>/: a DNS label. A service name is checked
+    in full by rule KS-03; here only what would make it a path (promote writes
+    overlays/<env>/<service>.yaml)."""
+    where = doc.locate(("metadata", "name"))
+    if kind == "Environment":
+        problem = upstream.dns1123_problem(name)
+        if problem:
+            fixed = upstream.dns1123_suggestion(name)
+            hint = f"name it with a DNS label ({upstream.DNS1123_LABEL_RULE}) in metadata.name and in the file name, e.g. {fixed!r} in environments/{fixed}.yaml"
+            return Diagnostic("ENV-NAME", f"environment name {problem}", hint, where, key_path=("metadata", "name"))
+    elif name in ("", ".", "..") or any(c in name for c in "/\\\0"):
+        hint = upstream.dns1123_hint(name)
+        return Diagnostic("SPEC-NAME", f"metadata.name: {kind} name {name!r} is not a name but a path", hint, where, key_path=("metadata", "name"))
     return None
 
 

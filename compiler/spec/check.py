@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Diagnostic
 from ..source.resolve import Layer
 from .models import SpecModel
+from .names import NAME_ERROR
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -102,6 +103,8 @@ def _diagnostic(error: dict, layer: Layer, root: type[BaseModel], kind: str) -> 
         close = difflib.get_close_matches(str(error.get("input")), options, n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"use one of: {', '.join(options)}"
         return Diagnostic("SPEC-VALUE", f"{dotted(path)}: {error.get('input')!r} is not allowed", hint, layer.locate(path), key_path=path)
+    if etype == NAME_ERROR:
+        return Diagnostic("SPEC-NAME", f"{dotted(path)}: {error['msg']}", error["ctx"]["hint"], layer.locate(path), key_path=path)
     message = error["msg"].removeprefix("Value error, ")
     message = message[0].lower() + message[1:]
     return Diagnostic("SPEC-TYPE", f"{dotted(path)}: {message}", "fix the value to the type the spec expects (see schemas/)", layer.locate(path), key_path=path)

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import SpecModel
+from .names import DnsLabel
 
 # A registry host (optionally with port) and path, without scheme: registry.internal/mirror.
 _REGISTRY_PREFIX = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")
@@ -53,7 +54,7 @@ class ImagePolicy(SpecModel):
 class GitOpsDestination(SpecModel):
     server: str | None = Field(None, description="API server URL of the target cluster (default: the cluster Argo CD runs in).")
     name: str | None = Field(None, description="Argo CD cluster name, instead of server.")
-    namespace: str | None = Field(None, description="Namespace for objects without one (default: the environment's namespace).")
+    namespace: DnsLabel | None = Field(None, description="Namespace for objects without one (default: the environment's namespace).")
 
     @model_validator(mode="after")
     def _server_or_name(self) -> GitOpsDestination:
@@ -71,8 +72,8 @@ class GitOps(SpecModel):
     path: str | None = Field(None, description="Folder of the rendered tree in the repository (default: rendered/<env>).")
     project: str = Field("default", description="Argo CD project.")
     destination: GitOpsDestination = Field(default_factory=GitOpsDestination)
-    argocd_namespace: str = Field("argocd", description="Namespace Argo CD runs in: where its Application lives.")
-    flux_namespace: str = Field("flux-system", description="Namespace of Flux's controllers: where its GitRepository and Kustomization live.")
+    argocd_namespace: DnsLabel = Field("argocd", description="Namespace Argo CD runs in: where its Application lives.")
+    flux_namespace: DnsLabel = Field("flux-system", description="Namespace of Flux's controllers: where its GitRepository and Kustomization live.")
     application_set: bool = Field(False, description="Argo CD only: this environment is an element of one ApplicationSet over environments instead of having its own Application.")
     interval: str = Field("5m", pattern=_DURATION, description="Flux reconcile interval.")
     timeout: str = Field("15m", pattern=_DURATION, description="Flux: how long to wait for the objects to become ready (large models load slowly).")

@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints, WithJsonSchema, model_validator
 from .base import EnvVar, Resources, SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
 from .modelmesh import ModelMeshSettings, ModelStorage
+from .names import DnsLabel, DnsSubdomain
 
 API_VERSION = "inferplane.dev/v1alpha1"
 
@@ -40,6 +41,11 @@ class Metadata(SpecModel):
     name: str = Field(description="Name of the service or environment (a DNS label).")
     labels: dict[str, str] = Field(default_factory=dict, description="Labels added to every rendered object.")
     annotations: dict[str, str] = Field(default_factory=dict, description="Annotations added to the InferenceService.")
+
+
+class EnvironmentMetadata(Metadata):
+    # The name is the folder rendered/<name>/ and part of object names: one DNS label.
+    name: DnsLabel = Field(description="Name of the environment: its file's name without .yaml (a DNS label).")
 
 
 # ---------------------------------------------------------------- service spec
@@ -182,8 +188,8 @@ class SchemaSources(SpecModel):
 
 class EnvironmentSpec(SpecModel):
     versions: TargetVersions
-    namespace: str = Field(description="Namespace the services are deployed to.")
-    domain: str | None = Field(None, description="DNS domain under which services are exposed.")
+    namespace: DnsLabel = Field(description="Namespace the services are deployed to.")
+    domain: DnsSubdomain | None = Field(None, description="DNS domain under which services are exposed.")
     part_of: str | None = Field(None, description="Default app.kubernetes.io/part-of label.")
     defaults: dict = Field(default_factory=dict, description="A partial service spec merged under every service.")
     gpu_classes: dict[str, GpuClass] = Field(default_factory=dict)
@@ -201,7 +207,7 @@ class EnvironmentSpec(SpecModel):
 class Environment(SpecModel):
     api_version: Literal["inferplane.dev/v1alpha1"] = Field(alias="apiVersion")
     kind: Literal["Environment"]
-    metadata: Metadata
+    metadata: EnvironmentMetadata
     spec: EnvironmentSpec
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import SpecModel
+from .names import DnsLabel, DnsSubdomain
 
 DNS_LABEL_PATTERN = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 
@@ -42,7 +43,7 @@ class Retries(SpecModel):
 class Exposure(SpecModel):
     public: bool = Field(False, description="Serve on the environment's gateway at <host>.<domain> with TLS.")
     host: str | None = Field(None, pattern=DNS_LABEL_PATTERN, description="Host label under the environment's domain (default: the service name).")
-    custom_domain: str | None = Field(None, description="An extra domain name mapped to the service (Knative DomainMapping in Knative mode).")
+    custom_domain: DnsSubdomain | None = Field(None, description="An extra domain name mapped to the service (Knative DomainMapping in Knative mode).")
     timeout_seconds: int | None = Field(None, ge=1, description="Route timeout.")
     retries: Retries | None = None
     match_headers: list[HeaderMatch] = Field(default_factory=list, description="Only requests with these headers are routed (all must match).")
@@ -57,7 +58,7 @@ class JwtRule(SpecModel):
 class Access(SpecModel):
     """Who may call the service. With any access setting, everything else is denied."""
 
-    allow_namespaces: list[str] = Field(default_factory=list, description="Namespaces whose workloads may call the service.")
+    allow_namespaces: list[DnsLabel] = Field(default_factory=list, description="Namespaces whose workloads may call the service.")
     allow_service_accounts: list[str] = Field(default_factory=list, description="Service accounts as <namespace>/<name>.")
     allow_gateway: bool = Field(True, description="Allow requests that come through the environment's gateway when exposed.")
     jwt: JwtRule | None = Field(None, description="Require a JWT from this issuer (Istio RequestAuthentication).")
@@ -68,8 +69,8 @@ class Access(SpecModel):
 
 
 class GatewaySettings(SpecModel):
-    name: str = Field("inference-gateway", description="Name of the Istio Gateway the compiler renders.")
-    namespace: str = Field("istio-system", description="Namespace of the ingress gateway workload (TLS secrets must live here).")
+    name: DnsSubdomain = Field("inference-gateway", description="Name of the Istio Gateway the compiler renders.")
+    namespace: DnsLabel = Field("istio-system", description="Namespace of the ingress gateway workload (TLS secrets must live here).")
     selector: dict[str, str] = Field(default_factory=lambda: {"istio": "ingressgateway"}, description="Labels of the ingress gateway pods.")
     https_redirect: bool = Field(True, description="Redirect plain HTTP to HTTPS.")
     # The SA depends on how the gateway was installed (istioctl: istio-ingressgateway-service-account;
@@ -95,7 +96,7 @@ class AcmeSettings(SpecModel):
 
 class IssuerSettings(SpecModel):
     kind: Literal["Issuer", "ClusterIssuer"] = "ClusterIssuer"
-    name: str
+    name: DnsSubdomain = Field(description="Name of the Issuer or ClusterIssuer (rendered, or existing with type existing).")
     type: Literal["selfSigned", "ca", "acme", "existing"] = Field("selfSigned", description="existing: reference an issuer the platform already runs.")
     ca_secret_name: str | None = Field(None, description="CA: the Secret with the CA key pair.")
     acme: AcmeSettings | None = None

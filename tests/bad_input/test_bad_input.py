@@ -3,7 +3,9 @@ code, no traceback, and leaves every file where it was (tests/bad_input/README.m
 
 from __future__ import annotations
 
+import array
 import base64
+import fcntl
 import os
 import re
 import shlex
@@ -60,9 +62,56 @@ def _unreadable_service(project: Path) -> None:
     (project / "services" / "ranker.yaml").chmod(0)  # ranker: no overlay that would lose its service
 
 
-# Named preparations a case may ask for; each runs after the files are written.
-SETUPS: dict[str, Callable[[Path], None]] = {
+_FS_IOC_GETFLAGS, _FS_IOC_SETFLAGS, _FS_IMMUTABLE_FL = 0x80086601, 0x40086602, 0x10  # linux/fs.h
+
+
+def _set_immutable(path: Path, on: bool) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:
+        flags = array.array("i", [0])
+        fcntl.ioctl(fd, _FS_IOC_GETFLAGS, flags, True)
+        flags[0] = flags[0] | _FS_IMMUTABLE_FL if on else flags[0] & ~_FS_IMMUTABLE_FL
+        fcntl.ioctl(fd, _FS_IOC_SETFLAGS, flags, True)
+    finally:
+        os.close(fd)
+
+
+def _make_immutable(project: Path) -> Callable[[], None] | None:
+    """Root writes through permission bits: for root, rendered/ and its folders get the immutable
+    flag, which stops root too (a read-only disk in effect). Nothing for other users, whom
+    readonly-rendered stops."""
+    if os.geteuid() != 0:
+        return None
+    folders = [project / "rendered", *(p for p in (project / "rendered").rglob("*") if p.is_dir())]
+    try:
+        for folder in folders:
+            _set_immutable(folder, True)
+    except OSError as exc:  # pragma: no cover - a file system without the flag (tmpfs before 6.0)
+        pytest.skip(f"cannot set the immutable flag here: {exc}")
+    return lambda: [_set_immutable(folder, False) for folder in folders]
+
+
+def _link_rendered_outside(project: Path) -> None:
+    """rendered/ becomes a symbolic link to a folder outside the project (holding the tree)."""
+    (project / "rendered").rename(project.parent / "outside")
+    (project / "rendered").symlink_to("../outside")  # relative: the message names it as written
+
+
+def _link_namespace_outside(project: Path) -> None:
+    """rendered/prod/inference becomes a symbolic link to an empty folder outside the project."""
+    outside = project.parent / "outside"
+    outside.mkdir()
+    shutil.rmtree(project / "rendered" / "prod" / "inference")
+    (project / "rendered" / "prod" / "inference").symlink_to("../../../outside")
+
+
+# Named preparations a case may ask for; each runs after the files are written, and may return
+# what undoes it (run after the case, before the permissions are restored).
+SETUPS: dict[str, Callable[[Path], Callable[[], None] | None]] = {
     "readonly-rendered": _make_readonly,
+    "immutable-rendered": _make_immutable,
+    "rendered-links-outside": _link_rendered_outside,
+    "namespace-links-outside": _link_namespace_outside,
     "dangling-symlink-service": _dangling_symlink_service,
     "unreadable-service": _unreadable_service,
 }
@@ -105,7 +154,7 @@ def _expand(text: str) -> str:
     return _REPEAT.sub(lambda m: m.group(1) * int(m.group(2)), text)
 
 
-def _prepare(case: dict, project: Path) -> None:
+def _prepare(case: dict, project: Path) -> list[Callable[[], None]]:
     for name, text in (case.get("write") or {}).items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(_expand(text or ""), encoding="utf-8")
@@ -114,8 +163,8 @@ def _prepare(case: dict, project: Path) -> None:
         (project / name).write_bytes(base64.b64decode(data))
     for name in case.get("delete") or []:
         (project / name).unlink()
-    for setup in case.get("setup") or []:
-        SETUPS[setup](project)
+    undo = [SETUPS[setup](project) for setup in case.get("setup") or []]
+    return [step for step in undo if step]
 
 
 def _restore_permissions(folder: Path) -> None:
@@ -132,13 +181,15 @@ def test_bad_input(case_name: str, compiled_base: Path, tmp_path: Path, monkeypa
         pytest.skip("needs root")
     project = tmp_path / "project"
     shutil.copytree(compiled_base, project)
-    _prepare(case, project)
+    undo = _prepare(case, project)
     before = snapshot(tmp_path)
     monkeypatch.chdir(project)
     as_plain_user = os.geteuid() == 0 and bool(MODE_SETUPS & set(case.get("setup") or []))
     try:
         result = _run([str(arg) for arg in case["args"]], project, as_plain_user)
     finally:
+        for step in undo:
+            step()
         _restore_permissions(tmp_path)
     expected = folder / "stderr.txt"
     if update_golden:

@@ -1,0 +1,99 @@
+"""What the writer refuses before it touches the disk: any output path that would land outside
+`rendered/<entry>/`.
+
+Names are checked long before (spec/names.py: namespaces and object names are DNS names), so a
+refusal here means something got past those checks — a patch that renames an object, a symbolic
+link committed into the tree, a `rendered/` that is itself a link. Defence in depth: the writer
+holds the line whatever produced the file map. Nothing is followed and nothing is written; each
+refusal is one `OUT-PATH` line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import Diagnostic, Location
+from ..source.load import display_path
+
+OUT_PATH = "OUT-PATH"
+_FORBIDDEN_CHARACTERS = ("/", "\\", "\0")
+
+
+def _is_plain_name(part: str) -> bool:
+    """One folder or file name: not empty, not '.' or '..', no separator or NUL."""
+    return part not in ("", ".", "..") and not any(c in part for c in _FORBIDDEN_CHARACTERS)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _first_link(base: Path, name: str) -> Path:
+    """The first component of base/name that is a symbolic link (base/name itself if none is)."""
+    current = base
+    for part in name.split("/"):
+        current = current / part
+        if current.is_symlink():
+            return current
+    return current
+
+
+def refused_paths(rendered: Path, entries: dict[str, dict[str, bytes]]) -> list[Diagnostic]:
+    """One OUT-PATH diagnostic per output path (or per symbolic link) that would take a write
+    outside rendered/<entry>/; empty when every path stays inside."""
+    shown = display_path(rendered)
+    if rendered.is_symlink():
+        return [
+            Diagnostic(
+                OUT_PATH,
+                f"{shown}/ is a symbolic link (to {os.readlink(rendered)}): the rendered tree would be written wherever it points",
+                f"replace the link with a real folder: `rm {shown} && mkdir {shown}` (compile writes only inside the project)",
+                Location(shown),
+            )
+        ]
+    if rendered.exists() and not rendered.is_dir():
+        return [Diagnostic(OUT_PATH, f"{shown} is a file, not the folder of the rendered tree", f"move the file away; compile writes the tree into {shown}/", Location(shown))]
+    real_root = os.path.realpath(rendered)
+    found: list[Diagnostic] = []
+    for entry, files in sorted(entries.items()):
+        if not _is_plain_name(entry) or entry.startswith("."):
+            found.append(Diagnostic(OUT_PATH, f"output folder {entry!r} is not one folder name", "this is a bug in Inferplane: please report it with the command you ran", Location(f"{shown}/{entry}")))
+            continue
+        found.extend(_refused_files(rendered, entry, files, real_root, shown))
+    return found
+
+
+def _refused_files(rendered: Path, entry: str, files: dict[str, bytes], real_root: str, shown: str) -> list[Diagnostic]:
+    top = os.path.join(real_root, entry)
+    folders = {name.rsplit("/", 1)[0] for name in files if "/" in name}
+    folders |= {folder.rsplit("/", i)[0] for folder in folders for i in range(folder.count("/") + 1)}
+    found: list[Diagnostic] = []
+    links: dict[Path, None] = {}  # the links to report, in order, once each
+    for name in sorted(files):
+        where = Location(f"{shown}/{entry}/{name}")
+        if name.startswith("/") or not all(_is_plain_name(part) for part in name.split("/")):
+            found.append(
+                Diagnostic(
+                    OUT_PATH,
+                    f"output path {name!r} leaves {shown}/{entry}/ (absolute, empty or '..' parts)",
+                    "an object's namespace or name is not a DNS name: check the overlay patches that set metadata.namespace or metadata.name",
+                    where,
+                )
+            )
+        elif name in folders:
+            found.append(Diagnostic(OUT_PATH, f"output path {name!r} is both a file and a folder", "two objects' names collide: rename one of them", where))
+        else:
+            resolved = os.path.realpath(os.path.join(rendered, entry, name))
+            if not _inside(resolved, top):
+                links.setdefault(_first_link(rendered, f"{entry}/{name}"))
+    for link in links:
+        found.append(
+            Diagnostic(
+                OUT_PATH,
+                f"{display_path(link)} is a symbolic link (to {os.readlink(link)}): writing through it would leave {shown}/{entry}/",
+                f"delete the link ({shown}/ holds only what compile writes: real folders and files)",
+                Location(display_path(link)),
+            )
+        )
+    return found
