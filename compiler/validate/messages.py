@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .engine import Violation
+from .formats import format_message, is_range_bound, range_message
 from .metadata import PATTERN_HELP
 from .pointer import to_pointer
 
@@ -132,6 +133,11 @@ def _value_message(keyword: str, node: dict, value: Any, fallback: str) -> str:
         return f"must be {show(expected)}, got {show(value)}"
     if keyword == "pattern" and isinstance(expected, str):
         return _pattern_text(value, expected)
+    if keyword == "format":
+        return format_message(expected, value)
+    bits = is_range_bound(node, keyword, expected)
+    if bits is not None:
+        return range_message(bits, value)
     bounds = {
         "minimum": ("must be ≥", ""),
         "maximum": ("must be ≤", ""),
