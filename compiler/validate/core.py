@@ -89,7 +89,7 @@ def _definitions(version: str) -> dict:
         union = _union_of_types(node)
         if union is not None:
             document["$defs"][name] = union
-    return TYPED.prepare(document)
+    return TYPED.prepare(document)[0]
 
 
 class CoreSchemas:

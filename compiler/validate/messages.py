@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .engine import Violation
-from .formats import format_message, is_range_bound, range_message
+from .formats import EXAMPLES, INT_RANGES, is_range_bound
 from .metadata import PATTERN_HELP
 from .pointer import to_pointer
 
@@ -90,6 +90,17 @@ def unknown_field_message(key: str, allowed: list[str]) -> str:
 def _pattern_text(value: Any, pattern: str) -> str:
     help_text = PATTERN_HELP.get(pattern)
     return f"{show(value)} {help_text}" if help_text else f"{show(value)} does not match the pattern {pattern}"
+
+
+def range_message(bits: str, value: Any) -> str:
+    low, high = INT_RANGES[bits]
+    return f"must be of type {bits}: {value} is not between {low} and {high}"
+
+
+def format_message(name: Any, value: Any) -> str:
+    """kube-openapi's words (`<path> in body must be of type byte: "…"`) and what a valid value looks like."""
+    example = EXAMPLES.get(name) if isinstance(name, str) else None
+    return f"must be of type {name}: {show(value)}" + (f" (expected {example})" if example else "")
 
 
 # ---------------------------------------------------------------- one keyword each
@@ -193,6 +204,9 @@ def _alternatives(v: Violation) -> list[Finding]:
         return [Finding(here, v.keyword, f"{show(v.instance)} matches more than one of the allowed forms")]
     if not v.branches:
         return [Finding(here, v.keyword, v.message)]
+    if all(len(branch) == 1 and branch[0].keyword == "format" and branch[0].path == v.path for branch in v.branches):
+        names = dict.fromkeys(str((branch[0].schema or {}).get("format")) for branch in v.branches)
+        return [Finding(here, "format", format_message(" or ".join(names), v.instance))]  # Gateway API: ipv4 or ipv6
     if all(branch and all(sub.keyword == "required" and sub.path == v.path for sub in branch) for branch in v.branches):
         names = [name for branch in v.branches for sub in branch for name in (sub.schema or {}).get("required", [])]
         return [Finding(here, v.keyword, f"set at least one of {_quoted(dict.fromkeys(names))}")]

@@ -163,13 +163,15 @@ class SchemaRegistry:
         for extension in self.extensions:
             if extension.matches(api_version, kind):
                 schema = extension.apply(schema)
-        schema = loaded.dialect.prepare(schema)
+        schema, formats = loaded.dialect.prepare(schema)
+        if loaded.documents:  # $refs may reach any format of the dialect (the built-in kinds' definitions hold both)
+            formats = dict(loaded.dialect.checkers)
         return KindSchema(
             api_version=api_version,
             kind=kind,
             source=loaded.source,
             schema=schema,
-            compiled=self._engine.compile(schema, loaded.documents, loaded.dialect.checkers),
+            compiled=self._engine.compile(schema, loaded.documents, formats),
             list_types=ListTypeChecker(schema, loaded.documents),
             cel_schema=openapi if openapi is not None and crd.has_cel_rules(openapi) else None,
         )
