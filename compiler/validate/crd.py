@@ -9,7 +9,8 @@ The OpenAPI v3.0 dialect differs from JSON Schema in `nullable` and boolean
 `x-kubernetes-embedded-resource` change what a node accepts. Defaults are applied before
 validation, so a required field with a default is never missing. List-type uniqueness
 (`x-kubernetes-list-type`) is not expressible here and is checked by `listtypes.py`;
-the annotations are kept so that module can find them.
+the annotations are kept so that module can find them. `format` is kept as written: the registry
+then holds it to what the API server checks (formats.py).
 """
 
 from __future__ import annotations
