@@ -85,7 +85,8 @@ def _prepared(node: dict, dialect=None) -> dict:
         ({"type": "integer"}, {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}),  # JSON decoding: int64 or float64
         ({"type": "integer", "format": "uuid"}, {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}),  # dropped
         ({"type": ["integer", "null"], "format": "int32"}, {"type": ["integer", "null"], "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}),
-        ({"type": ["integer", "string"]}, {"type": ["integer", "string"], "minimum": -(2**31), "maximum": 2**31 - 1}),  # IntOrString
+        ({"type": ["integer", "string"]}, {"type": ["integer", "string"], "minimum": -(2**63), "maximum": 2**63 - 1}),  # or a Quantity
+        ({"type": ["integer", "string"], "x-inferplane-go-integer": "int32"}, {"type": ["integer", "string"], "x-inferplane-go-integer": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}),
         ({"type": "integer", "format": "int32", "minimum": 0, "maximum": 100}, {"type": "integer", "format": "int32", "minimum": 0, "maximum": 100}),
         ({"type": "integer", "format": "int32", "minimum": -5e9}, {"type": "integer", "format": "int32", "minimum": -(2**31), "maximum": 2**31 - 1}),
         ({"type": "string", "format": "int32"}, {"type": "string"}),
@@ -177,13 +178,13 @@ spec:
                 ratio: {type: number, format: double}
 """
 WIDGET = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w", "namespace": "ns"}}
-GOOD = {"replicas": 2**31 - 1, "budget": -(2**63), "port": 2**31 - 1, "caBundle": "QQ==", "since": "2024-02-29T10:00:00Z", "address": "10.0.0.1", "secret": "", "ratio": 1e300}
-BAD = {"replicas": 2**31, "budget": 2**63, "port": -(2**31) - 1, "caBundle": "QQ", "since": "2024-02-30T10:00:00Z", "address": "10.0.0.256"}
+GOOD = {"replicas": 2**31 - 1, "budget": -(2**63), "port": 2**63 - 1, "caBundle": "QQ==", "since": "2024-02-29T10:00:00Z", "address": "10.0.0.1", "secret": "", "ratio": 1e300}
+BAD = {"replicas": 2**31, "budget": 2**63, "port": -(2**63) - 1, "caBundle": "QQ", "since": "2024-02-30T10:00:00Z", "address": "10.0.0.256"}
 EXPECTED = [
     ("/spec/address", 'must be of type ipv4: "10.0.0.256" (expected an IPv4 address)'),
     ("/spec/budget", "must be of type int64: 9223372036854775808 is not between -9223372036854775808 and 9223372036854775807"),
     ("/spec/caBundle", 'must be of type byte: "QQ" (expected base64-encoded data)'),
-    ("/spec/port", "must be of type int32: -2147483649 is not between -2147483648 and 2147483647"),
+    ("/spec/port", "must be of type int64: -9223372036854775809 is not between -9223372036854775808 and 9223372036854775807"),
     ("/spec/replicas", "must be of type int32: 2147483648 is not between -2147483648 and 2147483647"),
     ("/spec/since", 'must be of type date-time: "2024-02-30T10:00:00Z" (expected an RFC 3339 date-time such as 2006-01-02T15:04:05Z)'),
 ]

@@ -17,10 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .formats import TYPED, FormatDialect
+from .formats import GO_INTEGER, TYPED, FormatDialect
 from .metadata import CORE_NAME_RULES, name_rules_only
 
 DEFINITIONS_URI = "https://kubernetes.io/api/_definitions.json"
+_INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 _VERSION_DIR = re.compile(r"^v(\d+\.\d+\.\d+)-local-strict$")
 
 
@@ -89,6 +90,8 @@ def _definitions(version: str) -> dict:
         union = _union_of_types(node)
         if union is not None:
             document["$defs"][name] = union
+    if _INT_OR_STRING in document["$defs"]:  # its number is IntOrString.IntVal, an int32
+        document["$defs"][_INT_OR_STRING] = {**document["$defs"][_INT_OR_STRING], GO_INTEGER: "int32"}
     return TYPED.prepare(document)[0]
 
 

@@ -19,15 +19,17 @@ What the API server does (read upstream, cited so the next reader can check):
 - The objects' consumers decode them into Go types, and a number that does not fit is an error:
   the API server itself for built-in kinds (`json: cannot unmarshal number 2147483648 into Go
   struct field … of type int32`), the admission webhooks and controllers for custom resources
-  (KServe's webhook decodes an InferenceService into `*int32` minReplicas). An
-  `x-kubernetes-int-or-string` field is an intstr.IntOrString, whose number is an int32.
+  (KServe's webhook decodes an InferenceService into `*int32` minReplicas). A built-in kind's
+  intstr.IntOrString holds an int32; a CRD's `x-kubernetes-int-or-string` may as well be a
+  resource.Quantity (controller-gen writes both alike, `memory: 68719476736` is fine), so there
+  only int64 is certain.
 - Built-in kinds have no OpenAPI validation at all; formats matter there only through the Go
   types: []byte (format byte) and metav1.Time (format date-time). Those two are checked with
   the decoders' rules (TYPED), everything else of a built-in kind's format is dropped.
 
 How (the cheapest correct design): schemas are rewritten once, when a kind is compiled.
-- Integer ranges become `minimum`/`maximum` (int32 for format int32 and int-or-string, int64 for
-  every other integer): the engine compares numbers natively, with no Python call per value, and
+- Integer ranges become `minimum`/`maximum` (int32 for format int32 and a built-in IntOrString,
+  int64 for every other integer): the engine compares numbers natively, with no Python call per value, and
   jsonschema-rs compares integers of any size exactly. `format` stays on the node, so a bound
   that came from it is reported as the type it is (`must be of type int32: …`).
 - String formats stay `format` and the engines check them with the predicates of the dialect
@@ -46,6 +48,8 @@ from . import format_checks as check
 from .crd import SCHEMA_MAPS, SCHEMA_VALUED
 
 INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+# Set by core.py on the built-in IntOrString definition: the Go integer its number is decoded into.
+GO_INTEGER = "x-inferplane-go-integer"
 NUMBER_FORMATS = frozenset({"float", "double"})
 
 # formats.go's supported string formats (compared without dashes), with the predicate of each.
@@ -149,8 +153,8 @@ def integer_format(node: dict) -> str | None:
     types = _types(node)
     if "integer" not in types:
         return None
-    if set(types) == {"integer", "string"}:
-        return "int32"  # intstr.IntOrString
+    if node.get(GO_INTEGER) in INT_RANGES:
+        return node[GO_INTEGER]
     return node.get("format") if types == ["integer"] and node.get("format") in INT_RANGES else "int64"
 
 
