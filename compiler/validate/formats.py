@@ -29,9 +29,12 @@ What the API server does (read upstream, cited so the next reader can check):
 
 How (the cheapest correct design): schemas are rewritten once, when a kind is compiled.
 - Integer ranges become `minimum`/`maximum` (int32 for format int32 and a built-in IntOrString,
-  int64 for every other integer): the engine compares numbers natively, with no Python call per value, and
-  jsonschema-rs compares integers of any size exactly. `format` stays on the node, so a bound
-  that came from it is reported as the type it is (`must be of type int32: …`).
+  int64 for every other integer): the engine compares numbers natively, with no Python call per
+  value, and jsonschema-rs compares integers of any size exactly. `format` stays on the node, so
+  a bound that came from it is reported as the type it is (`must be of type int32: …`). For a
+  CRD's int32 this is stricter than the API server's schema check, as strict as the webhook or
+  controller behind it: fail closed. Spec fields that fill such numbers are bounded too, at the
+  user's line (spec/base.py).
 - String formats stay `format` and the engines check them with the predicates of the dialect
   (jsonschema-rs `formats=`, python-jsonschema `FormatChecker`): a Python call per formatted
   string only, and formats Kubernetes does not check are removed so no engine checks them.
