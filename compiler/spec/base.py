@@ -43,6 +43,16 @@ Quantity = Annotated[
 ]
 
 
+# The Go integer types the rendered fields are decoded into (KServe's minReplicas is *int32,
+# containerConcurrency *int64). A larger number passes nowhere: the API server, KServe's webhook or
+# the controller refuses it (validate/formats.py has the sources), so the spec refuses it first, at
+# the user's own line (check.py words it as the validator words the rendered field). Only the
+# upper bound: a lower one here would replace a field's own `ge`, and rules report negatives.
+GO_INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+Int32 = Annotated[int, Field(le=GO_INTEGER_RANGES["int32"][1])]
+Int64 = Annotated[int, Field(le=GO_INTEGER_RANGES["int64"][1])]
+
+
 class SecretKeyRef(SpecModel):
     name: str = Field(description="Secret name.")
     key: str = Field(description="Key in the Secret.")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Diagnostic
 from ..source.resolve import Layer
+from .base import GO_INTEGER_RANGES
 from .models import SpecModel
 from .names import NAME_ERROR
 
@@ -105,6 +106,12 @@ def _diagnostic(error: dict, layer: Layer, root: type[BaseModel], kind: str) -> 
         return Diagnostic("SPEC-VALUE", f"{dotted(path)}: {error.get('input')!r} is not allowed", hint, layer.locate(path), key_path=path)
     if etype == NAME_ERROR:
         return Diagnostic("SPEC-NAME", f"{dotted(path)}: {error['msg']}", error["ctx"]["hint"], layer.locate(path), key_path=path)
+    limit = error.get("ctx", {}).get("le") if etype == "less_than_equal" else None
+    go_type = next((name for name, (_, high) in GO_INTEGER_RANGES.items() if high == limit), None)
+    if go_type:  # the same words as the validator's for the rendered field (validate/messages.py)
+        low, high = GO_INTEGER_RANGES[go_type]
+        message = f"{dotted(path)}: must be of type {go_type}: {error.get('input')} is not between {low} and {high}"
+        return Diagnostic("SPEC-TYPE", message, "Kubernetes stores this field as a Go " + go_type + ": use a smaller number", layer.locate(path), key_path=path)
     message = error["msg"].removeprefix("Value error, ")
     message = message[0].lower() + message[1:]
     return Diagnostic("SPEC-TYPE", f"{dotted(path)}: {message}", "fix the value to the type the spec expects (see schemas/)", layer.locate(path), key_path=path)

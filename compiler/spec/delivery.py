@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import SpecModel
+from .base import Int64, SpecModel
 from .names import DnsLabel
 
 # A registry host (optionally with port) and path, without scheme: registry.internal/mirror.
@@ -103,7 +103,7 @@ class SmokeTest(SpecModel):
     path: str | None = Field(None, description="Request path (default: the model's readiness endpoint for its protocol).")
     body: str | None = Field(None, description="JSON request body: when set, requests are POSTs, e.g. to /v1/models/<name>:predict.")
     requests: int = Field(10, ge=1, le=1000, description="Requests to send; every one must succeed.")
-    timeout_seconds: int = Field(300, ge=10, description="The Job fails after this many seconds.")
+    timeout_seconds: Int64 = Field(300, ge=10, description="The Job fails after this many seconds.")
 
     @field_validator("path")
     @classmethod

@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import EnvVar, Resources, SpecModel
+from .base import EnvVar, Int32, Int64, Resources, SpecModel
 
 # Kubernetes object names (DNS subdomains): ModelMesh's own runtimes are called e.g. mlserver-1.x.
 OBJECT_NAME_PATTERN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
@@ -49,7 +49,7 @@ class SupportedModelFormat(SpecModel):
     name: str = Field(description="Model format, e.g. sklearn, tensorflow, onnx.")
     version: str | None = Field(None, description="Major version of the format, e.g. \"2\".")
     auto_select: bool | None = Field(None, description="Models of this format that name no runtime may be placed on this runtime.")
-    priority: int | None = Field(None, ge=1, description="Among runtimes that auto-select the format, the highest priority wins (MM-03: unique per format).")
+    priority: Int32 | None = Field(None, ge=1, description="Among runtimes that auto-select the format, the highest priority wins (MM-03: unique per format).")
 
 
 class BuiltInAdapter(SpecModel):
@@ -57,8 +57,8 @@ class BuiltInAdapter(SpecModel):
 
     server_type: Literal["triton", "mlserver", "ovms", "torchserve"] = Field(description="Which model server the adapter drives.")
     runtime_management_port: int | None = Field(None, ge=1, le=65535, description="Port of the model server's management API (8001 in ModelMesh's runtimes).")
-    mem_buffer_bytes: int | None = Field(None, ge=0, description="Memory kept free in each pod beside the loaded models.")
-    model_loading_timeout_millis: int | None = Field(None, ge=1, description="How long one model may take to load.")
+    mem_buffer_bytes: Int64 | None = Field(None, ge=0, description="Memory kept free in each pod beside the loaded models.")
+    model_loading_timeout_millis: Int64 | None = Field(None, ge=1, description="How long one model may take to load.")
 
 
 class ModelMeshRuntime(SpecModel):
@@ -77,7 +77,8 @@ class ModelMeshRuntime(SpecModel):
     grpc_endpoint: str = Field("port:8085", pattern=ENDPOINT_PATTERN, description="Where ModelMesh reaches the runtime's model management API.")
     grpc_data_endpoint: str = Field("port:8001", pattern=ENDPOINT_PATTERN, description="Where ModelMesh sends inference requests.")
     built_in_adapter: BuiltInAdapter | None = Field(None, description="ModelMesh's adapter for a known model server.")
-    replicas: int | None = Field(None, ge=0, description="Pods of this runtime (ServingRuntime replicas; overrides podsPerRuntime of model-serving-config).")
+    # KServe's ServingRuntimeSpec: `Replicas *uint16`.
+    replicas: int | None = Field(None, ge=0, le=65535, description="Pods of this runtime (ServingRuntime replicas; overrides podsPerRuntime of model-serving-config).")
 
 
 class DynamicSubsetRouting(SpecModel):

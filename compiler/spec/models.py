@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, WithJsonSchema, model_validator
 
-from .base import EnvVar, Resources, SpecModel
+from .base import EnvVar, Int64, Resources, SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
 from .modelmesh import ModelMeshSettings, ModelStorage
 from .names import DnsLabel, DnsSubdomain
@@ -104,7 +104,7 @@ class Predictor(SpecModel):
     credentials: Credentials | None = None
     labels: dict[str, str] = Field(default_factory=dict, description="Extra labels on the predictor's pods.")
     annotations: dict[str, str] = Field(default_factory=dict, description="Extra annotations on the predictor's pods.")
-    timeout_seconds: int | None = Field(None, ge=1, description="Request timeout; in Knative mode at most the environment's maxRevisionTimeoutSeconds.")
+    timeout_seconds: Int64 | None = Field(None, ge=1, description="Request timeout; in Knative mode at most the environment's maxRevisionTimeoutSeconds.")
     security: PodSecurity = Field(default_factory=PodSecurity, description="Production pod defaults (hardened securityContext).")
 
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Quantity, SpecModel
+from .base import Int32, Int64, Quantity, SpecModel
 
 ScaleMetric = Literal["concurrency", "rps", "cpu", "memory", "external"]
 
@@ -42,13 +42,13 @@ class Scaling(SpecModel):
     """The one place replicas are decided. The compiler picks the owner (Knative, KServe's HPA,
     its own HPA or KEDA) from the mode and the metric, and nothing else writes replicas."""
 
-    min_replicas: int | None = Field(None, description="Fewest replicas; 0 scales to zero (Knative mode, or KEDA).")
-    max_replicas: int | None = Field(None, description="Most replicas; 0 means no upper bound set.")
-    container_concurrency: int | None = Field(None, description="Hard limit of concurrent requests per replica (Knative mode).")
+    min_replicas: Int32 | None = Field(None, description="Fewest replicas; 0 scales to zero (Knative mode, or KEDA).")
+    max_replicas: Int32 | None = Field(None, description="Most replicas; 0 means no upper bound set.")
+    container_concurrency: Int64 | None = Field(None, description="Hard limit of concurrent requests per replica (Knative mode).")
     metric: ScaleMetric | None = Field(None, description="What to scale on: concurrency or rps (Knative), cpu or memory, or an external metric (Standard).")
     target: Quantity | None = Field(None, description="Target per replica: in-flight requests, requests/s, % of requested cpu or memory, or the external metric's average value.")
     scale_to_zero_retention_seconds: int | None = Field(None, ge=0, description="Knative: keep the last replica at least this long after deciding to scale to zero.")
-    initial_scale: int | None = Field(None, ge=0, description="Knative: replicas a new revision starts with.")
+    initial_scale: Int32 | None = Field(None, ge=0, description="Knative: replicas a new revision starts with.")
     stabilization: Stabilization | None = Field(None, description="Stabilization windows for scaling up and down.")
     external: ExternalMetric | None = Field(None, description="The metric when `metric: external`.")
 
@@ -61,7 +61,7 @@ class PodSecurity(SpecModel):
 
     hardened: bool = Field(True, description="Non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp.")
     read_only_root_filesystem: bool | None = Field(None, description="Read-only root filesystem; unset lets the compiler decide per model format.")
-    run_as_user: int | None = Field(None, ge=1, description="UID to run the model server as, for images that declare no non-root user.")
+    run_as_user: Int64 | None = Field(None, ge=1, description="UID to run the model server as, for images that declare no non-root user.")
 
 
 class MetricsEndpoint(SpecModel):
@@ -82,7 +82,7 @@ class Toleration(SpecModel):
     operator: Literal["Exists", "Equal"] | None = None
     value: str | None = None
     effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] | None = None
-    toleration_seconds: int | None = None
+    toleration_seconds: Int64 | None = None
 
 
 class ElasticBurst(SpecModel):

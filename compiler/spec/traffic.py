@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import SpecModel
+from .base import Int32, SpecModel
 from .names import DnsLabel, DnsSubdomain
 
 DNS_LABEL_PATTERN = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
@@ -35,7 +35,7 @@ class HeaderMatch(SpecModel):
 
 
 class Retries(SpecModel):
-    attempts: int = Field(ge=0, description="Retries of a failed request.")
+    attempts: Int32 = Field(ge=0, description="Retries of a failed request.")
     per_try_timeout_seconds: int | None = Field(None, ge=1)
     retry_on: str | None = Field(None, description="Envoy retry conditions, e.g. 5xx,connect-failure.")
 

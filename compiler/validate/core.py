@@ -17,19 +17,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .formats import GO_INTEGER, TYPED, FormatDialect
 from .metadata import CORE_NAME_RULES, name_rules_only
 
 DEFINITIONS_URI = "https://kubernetes.io/api/_definitions.json"
+_INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
 _VERSION_DIR = re.compile(r"^v(\d+\.\d+\.\d+)-local-strict$")
 
 
 @dataclass(frozen=True)
 class LoadedSchema:
-    """A root schema plus the documents its `$ref`s point into, by base URI."""
+    """A root schema plus the documents its `$ref`s point into (already prepared for `dialect`), by base URI."""
 
     schema: dict
     documents: dict[str, dict]
     source: str
+    dialect: FormatDialect  # the formats the source's consumer enforces (formats.py)
 
 
 def _bundle_root() -> Path:
@@ -87,7 +90,9 @@ def _definitions(version: str) -> dict:
         union = _union_of_types(node)
         if union is not None:
             document["$defs"][name] = union
-    return document
+    if _INT_OR_STRING in document["$defs"]:  # its number is IntOrString.IntVal, an int32
+        document["$defs"][_INT_OR_STRING] = {**document["$defs"][_INT_OR_STRING], GO_INTEGER: "int32"}
+    return TYPED.prepare(document)[0]
 
 
 class CoreSchemas:
@@ -112,7 +117,7 @@ class CoreSchemas:
         declared = schema.get("x-kubernetes-group-version-kind") or []
         if not any(gvk.get("group", "") == group and gvk.get("version") == version and gvk.get("kind") == kind for gvk in declared):
             return None
-        return LoadedSchema(_with_metadata_rules(schema, group, kind), {DEFINITIONS_URI: _definitions(self.version)}, f"kubernetes-validate v{self.version}")
+        return LoadedSchema(_with_metadata_rules(schema, group, kind), {DEFINITIONS_URI: _definitions(self.version)}, f"kubernetes-validate v{self.version}", TYPED)
 
 
 def _with_metadata_rules(schema: dict, group: str, kind: str) -> dict:

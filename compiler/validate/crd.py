@@ -9,7 +9,8 @@ The OpenAPI v3.0 dialect differs from JSON Schema in `nullable` and boolean
 `x-kubernetes-embedded-resource` change what a node accepts. Defaults are applied before
 validation, so a required field with a default is never missing. List-type uniqueness
 (`x-kubernetes-list-type`) is not expressible here and is checked by `listtypes.py`;
-the annotations are kept so that module can find them.
+the annotations are kept so that module can find them. `format` is kept as written: the registry
+then holds it to what the API server checks (formats.py).
 """
 
 from __future__ import annotations
@@ -182,8 +183,9 @@ def harden(schema: dict) -> dict:
     return fixed
 
 
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
-_SCHEMA_VALUED = frozenset({"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "allOf", "anyOf", "oneOf", "prefixItems"})
+# Keywords whose values are schemas: a map of them, or one schema or a list (walkers descend only here).
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
+SCHEMA_VALUED = frozenset({"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "allOf", "anyOf", "oneOf", "prefixItems"})
 
 
 def _repair(node: Any) -> Any:
@@ -193,9 +195,9 @@ def _repair(node: Any) -> Any:
         return node
     out = {}
     for key, value in node.items():
-        if key in _SCHEMA_MAPS and isinstance(value, dict):
+        if key in SCHEMA_MAPS and isinstance(value, dict):
             out[key] = {name: _repair(child) for name, child in value.items()}
-        elif key in _SCHEMA_VALUED:
+        elif key in SCHEMA_VALUED:
             out[key] = _repair(value)
         else:
             out[key] = value

@@ -10,7 +10,7 @@ Each engine turns its errors into `Violation`s, so messages are written once (`m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from .pointer import split
 
@@ -25,6 +25,9 @@ class Violation:
     branches: list[list["Violation"]] = field(default_factory=list)  # anyOf/oneOf: errors per branch
     multiple_valid: bool = False  # oneOf matched more than one branch
     property_name: str | None = None  # propertyNames: the key that failed (`schema` is then its rules)
+
+
+FormatCheckers = Mapping[str, Callable[[str], bool]]  # format name → predicate on a string (formats.py)
 
 
 class CompiledSchema(Protocol):
@@ -114,10 +117,11 @@ class RustEngine:
 
         self._module = jsonschema_rs
 
-    def compile(self, schema: dict, documents: dict[str, dict]) -> CompiledSchema:
-        registry = self._module.Registry(list(documents.items())) if documents else None
-        validator = self._module.validator_for(schema, registry=registry) if registry else self._module.validator_for(schema)
-        return _RustCompiled(validator, _Documents(schema, documents))
+    def compile(self, schema: dict, documents: dict[str, dict], formats: FormatCheckers | None = None) -> CompiledSchema:
+        options: dict[str, Any] = {"validate_formats": True, "formats": dict(formats)} if formats else {}
+        if documents:
+            options["registry"] = self._module.Registry(list(documents.items()))
+        return _RustCompiled(self._module.validator_for(schema, **options), _Documents(schema, documents))
 
 
 # ---------------------------------------------------------------- python-jsonschema
@@ -159,7 +163,7 @@ class _PythonCompiled:
 class PythonEngine:
     name = "python-jsonschema"
 
-    def compile(self, schema: dict, documents: dict[str, dict]) -> CompiledSchema:
+    def compile(self, schema: dict, documents: dict[str, dict], formats: FormatCheckers | None = None) -> CompiledSchema:
         import jsonschema
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT202012
@@ -168,7 +172,12 @@ class PythonEngine:
             (uri, Resource.from_contents(document, default_specification=DRAFT202012)) for uri, document in documents.items()
         )
         cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-        return _PythonCompiled(cls(schema, registry=registry))
+        checker = None
+        if formats:
+            checker = jsonschema.FormatChecker(formats=())
+            for name, test in formats.items():
+                checker.checks(name)(lambda value, test=test: not isinstance(value, str) or test(value))
+        return _PythonCompiled(cls(schema, registry=registry, format_checker=checker))
 
 
 def make_engine(name: str = "auto"):

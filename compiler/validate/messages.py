@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .engine import Violation
+from .formats import EXAMPLES, INT_RANGES, is_range_bound
 from .metadata import PATTERN_HELP
 from .pointer import to_pointer
 
@@ -91,6 +92,17 @@ def _pattern_text(value: Any, pattern: str) -> str:
     return f"{show(value)} {help_text}" if help_text else f"{show(value)} does not match the pattern {pattern}"
 
 
+def range_message(bits: str, value: Any) -> str:
+    low, high = INT_RANGES[bits]
+    return f"must be of type {bits}: {value} is not between {low} and {high}"
+
+
+def format_message(name: Any, value: Any) -> str:
+    """kube-openapi's words (`<path> in body must be of type byte: "…"`) and what a valid value looks like."""
+    example = EXAMPLES.get(name) if isinstance(name, str) else None
+    return f"must be of type {name}: {show(value)}" + (f" (expected {example})" if example else "")
+
+
 # ---------------------------------------------------------------- one keyword each
 
 
@@ -132,6 +144,11 @@ def _value_message(keyword: str, node: dict, value: Any, fallback: str) -> str:
         return f"must be {show(expected)}, got {show(value)}"
     if keyword == "pattern" and isinstance(expected, str):
         return _pattern_text(value, expected)
+    if keyword == "format":
+        return format_message(expected, value)
+    bits = is_range_bound(node, keyword, expected)
+    if bits is not None:
+        return range_message(bits, value)
     bounds = {
         "minimum": ("must be ≥", ""),
         "maximum": ("must be ≤", ""),
@@ -187,6 +204,9 @@ def _alternatives(v: Violation) -> list[Finding]:
         return [Finding(here, v.keyword, f"{show(v.instance)} matches more than one of the allowed forms")]
     if not v.branches:
         return [Finding(here, v.keyword, v.message)]
+    if all(len(branch) == 1 and branch[0].keyword == "format" and branch[0].path == v.path for branch in v.branches):
+        names = dict.fromkeys(str((branch[0].schema or {}).get("format")) for branch in v.branches)
+        return [Finding(here, "format", format_message(" or ".join(names), v.instance))]  # Gateway API: ipv4 or ipv6
     if all(branch and all(sub.keyword == "required" and sub.path == v.path for sub in branch) for branch in v.branches):
         names = [name for branch in v.branches for sub in branch for name in (sub.schema or {}).get("required", [])]
         return [Finding(here, v.keyword, f"set at least one of {_quoted(dict.fromkeys(names))}")]

@@ -18,6 +18,7 @@ from .core import CoreSchemas, LoadedSchema
 from .crdsource import CrdSource, SchemaSourceError
 from .engine import CompiledSchema, make_engine
 from .extensions import SchemaExtension
+from .formats import crd_dialect
 from .listtypes import ListTypeChecker
 from .locations import SchemaLocation
 
@@ -84,6 +85,7 @@ class SchemaRegistry:
         self._crds = CrdSource(self.crd_paths, self._cache)
         self._locations = [SchemaLocation.parse(location) for location in self.schema_locations]
         self._engine = make_engine(self.engine_name)
+        self._crd_formats = crd_dialect(self.kubernetes_version)
         self._kinds: dict[tuple[str, str], KindSchema | None] = {}
         self._why_missing: dict[tuple[str, str], str] = {}
 
@@ -126,7 +128,7 @@ class SchemaRegistry:
                 entry = definition.versions.get(version)
                 if entry is not None and entry.served:
                     schema = crd.root_schema(entry.openapi, group, version, kind)
-                    return LoadedSchema(schema, {}, f"CRD {definition.source}"), entry.openapi
+                    return LoadedSchema(schema, {}, f"CRD {definition.source}", self._crd_formats), entry.openapi
                 served = ", ".join(definition.served_versions) or "none"
                 not_served = f"the CRD in {definition.source} does not serve {version} (served: {served})"
         for location in self._locations:
@@ -137,7 +139,7 @@ class SchemaRegistry:
                     schema = json.loads(content)
                 except ValueError as error:
                     raise SchemaSourceError(f"{where}: not a JSON schema: {error}") from error
-                return LoadedSchema(crd.harden(schema), {}, where), None
+                return LoadedSchema(crd.harden(schema), {}, where, self._crd_formats), None
         loaded = self._core.load(api_version, kind)
         if loaded is not None:
             return loaded, None
@@ -161,12 +163,15 @@ class SchemaRegistry:
         for extension in self.extensions:
             if extension.matches(api_version, kind):
                 schema = extension.apply(schema)
+        schema, formats = loaded.dialect.prepare(schema)
+        if loaded.documents:  # $refs may reach any format of the dialect (the built-in kinds' definitions hold both)
+            formats = dict(loaded.dialect.checkers)
         return KindSchema(
             api_version=api_version,
             kind=kind,
             source=loaded.source,
             schema=schema,
-            compiled=self._engine.compile(schema, loaded.documents),
+            compiled=self._engine.compile(schema, loaded.documents, formats),
             list_types=ListTypeChecker(schema, loaded.documents),
             cel_schema=openapi if openapi is not None and crd.has_cel_rules(openapi) else None,
         )
