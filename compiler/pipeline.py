@@ -75,6 +75,7 @@ def _source_name(sources: ProjectSources, service: str) -> str:
 
 def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> tuple[list[ServicePlan], list[Diagnostic]]:
     env_doc = sources.environments[env_name]
+    env_layer = Layer(env_doc.data, env_doc.positions, env_doc.path)
     defaults = Layer.of(env_doc, ("spec", "defaults"))
     plans: list[ServicePlan] = []
     diagnostics: list[Diagnostic] = []
@@ -84,7 +85,7 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
         diagnostics.extend(_in_env(errors, env_name))
         if service is None or not service.runs_in(env_name):
             continue  # invalid, or spec.environments leaves this environment out
-        findings = list(run_rules(RuleContext(service, env, layer, env_name)))
+        findings = list(run_rules(RuleContext(service, env, layer, env_name, env_layer=env_layer)))
         diagnostics.extend(findings)
         if not has_errors(findings):
             plans.extend(lower_service_plans(service, env, layer, _source_name(sources, name)))

@@ -8,7 +8,7 @@ leaves the replicas to this one (serving-rules §1.2, KS-19).
 
 from __future__ import annotations
 
-from .. import upstream
+from .. import naming, upstream
 from .manifest import Manifest
 from ..plan.service import ServicePlan
 from ..plan.scaling import AutoscalerPlan
@@ -20,7 +20,7 @@ API_VERSION = "autoscaling/v2"
 def hpa_name(isvc: str) -> str:
     """Not `<isvc>-predictor`: KServe deletes an HPA of that name that it owns, and a user HPA
     of that name looks like KServe's to people and tools (KS-19)."""
-    return f"{upstream.predictor_name(isvc)}-hpa"
+    return naming.predictor_object_name(isvc, "hpa")
 
 
 def _metric(scaler: AutoscalerPlan) -> dict:
@@ -48,7 +48,7 @@ def _behavior(scaler: AutoscalerPlan) -> dict:
 def horizontal_pod_autoscaler(plan: ServicePlan) -> dict:
     scaler = plan.autoscaler
     spec: dict = {
-        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": upstream.predictor_name(plan.name)},
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": plan.release.predictor_name(plan.name)},
         "minReplicas": scaler.min_replicas,
         "maxReplicas": scaler.ceiling,
         "metrics": [_metric(scaler)],

@@ -6,7 +6,7 @@ Knative mode is left alone: Knative drains revision pods through its own activat
 
 from __future__ import annotations
 
-from .. import upstream
+from .. import naming, upstream
 from .manifest import Manifest
 from ..plan.service import ServicePlan
 from ..spec.models import Environment
@@ -15,7 +15,7 @@ from ..spec.models import Environment
 def pdb_name(isvc: str) -> str:
     """Not `<isvc>-predictor`: newer KServe reconciles a PDB of that name from its own
     podDisruptionBudget field and deletes it when that field is unset (pdb_reconciler.go)."""
-    return f"{upstream.predictor_name(isvc)}-pdb"
+    return naming.predictor_object_name(isvc, "pdb")
 
 
 def pod_disruption_budget(plan: ServicePlan) -> dict:

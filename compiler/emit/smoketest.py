@@ -37,9 +37,10 @@ def smoke_test_of(plan: ServicePlan) -> SmokeTest:
 
 
 def predictor_url(plan: ServicePlan) -> str:
-    """In-cluster address of the predictor: KServe's Service `<isvc>-predictor` in both modes
-    (Standard: the Deployment's Service; Knative: the route of the `<isvc>-predictor` ksvc)."""
-    return f"http://{plan.name}-predictor.{plan.namespace}.svc.cluster.local"
+    """In-cluster address of the predictor: KServe's Service `<isvc>-predictor` (before v0.11
+    `<isvc>-predictor-default`) in both modes (Standard: the Deployment's Service; Knative: the
+    route of the predictor's ksvc)."""
+    return f"http://{plan.release.predictor_name(plan.name)}.{plan.namespace}.svc.cluster.local"
 
 
 def default_path(plan: ServicePlan) -> str:

@@ -13,7 +13,6 @@ from .. import naming, upstream
 from ..plan.traffic import (
     RESERVED_VERSION_NAMES,
     ROUTED_MODES,
-    SPEC_CANARY_RELEASE,
     VERSION_LABEL,
     has_route_settings,
     plan_traffic,
@@ -40,7 +39,7 @@ def knative_canary(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.service.spec
     if not _routed(ctx) or not spec.versions:
         return
-    if spec.mode == "standard" and spec.canary_strategy == "native" and ctx.kserve_version < SPEC_CANARY_RELEASE and len(spec.versions) > 1:
+    if spec.mode == "standard" and spec.canary_strategy == "native" and not ctx.release.has("spec-canary") and len(spec.versions) > 1:
         yield Finding(("spec", "canaryStrategy"), f"canaryStrategy native in Standard mode needs KServe v0.20's spec.canary; this environment runs {ctx.environment.spec.versions.kserve} (canaryTrafficPercent is ignored in Standard mode)", "use `canaryStrategy: auto` or `split` (one InferenceService per version behind a VirtualService)")
     if strategy(ctx.service, ctx.environment) == "native" and len(spec.versions) > 2:
         yield Finding(VERSIONS, f"a Knative canary splits traffic between two revisions, but {len(spec.versions)} versions are listed", "keep the rolled-out version and the new one, or set `canaryStrategy: split`")
@@ -60,7 +59,7 @@ def standard_canary(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.service.spec
     if not _routed(ctx) or strategy(ctx.service, ctx.environment) != "canary":
         return
-    if ctx.kserve_version < SPEC_CANARY_RELEASE:
+    if not ctx.release.has("spec-canary"):
         return  # KS-13 explains that this KServe has no spec.canary
     names = [version.name for version in spec.versions]
     for index, version in enumerate(spec.versions):
