@@ -22,6 +22,7 @@ from .output.patch import apply_patches
 from .source.resolve import Layer, resolve_service
 from .rules import RuleContext, run_rules
 from .rules.manifests import check_manifests
+from .rules.versions import check_versions
 from .spec.models import Environment, ModelService
 from .validate.stage import SchemaRegistryCache, validate_manifests
 from .output.write import render_tree
@@ -121,6 +122,10 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     if env is None:
         return result
     result.environment = env
+    versions = check_versions(env, env_layer, env_name)
+    result.diagnostics.extend(versions)
+    if has_errors(versions):
+        return result  # what to render depends on the releases: nothing more can be decided
     plans, diagnostics = _plan_services(sources, env_name, env)
     result.diagnostics.extend(diagnostics)
     result.plans = plans

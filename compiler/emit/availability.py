@@ -1,4 +1,4 @@
-"""Emit the policy/v1 PodDisruptionBudget of a Standard-mode service that always runs several
+"""Emit the PodDisruptionBudget (policy/v1, kubernetes_versions PDB_API) of a Standard-mode service that always runs several
 replicas, so node drains and upgrades take its predictor pods down one at a time.
 
 Knative mode is left alone: Knative drains revision pods through its own activator.
@@ -10,6 +10,7 @@ from .. import naming, upstream
 from .manifest import Manifest
 from ..plan.service import ServicePlan
 from ..spec.models import Environment
+from ..plan.kubernetes_versions import PDB_API, kubernetes_of
 
 
 def pdb_name(isvc: str) -> str:
@@ -18,9 +19,9 @@ def pdb_name(isvc: str) -> str:
     return naming.predictor_object_name(isvc, "pdb")
 
 
-def pod_disruption_budget(plan: ServicePlan) -> dict:
+def pod_disruption_budget(plan: ServicePlan, env: Environment) -> dict:
     return {
-        "apiVersion": "policy/v1",
+        "apiVersion": kubernetes_of(env).api(PDB_API),
         "kind": "PodDisruptionBudget",
         "metadata": {"name": pdb_name(plan.name), "namespace": plan.namespace, "labels": dict(plan.labels)},
         "spec": {
@@ -34,4 +35,4 @@ def pod_disruption_budget(plan: ServicePlan) -> dict:
 def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     if not plan.spread:
         return []
-    return [Manifest(pod_disruption_budget(plan), service=plan.name, origins={"": plan.locate("spec", "scaling", "minReplicas")})]
+    return [Manifest(pod_disruption_budget(plan, env), service=plan.name, origins={"": plan.locate("spec", "scaling", "minReplicas")})]
