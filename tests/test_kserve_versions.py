@@ -138,7 +138,7 @@ def test_an_unknown_kserve_release_is_one_line_at_its_version(tmp_path, kserve, 
 
 def test_a_named_runtime_on_0_7_is_located_at_the_runtime_and_names_the_version_line(tmp_path):
     assert findings(tmp_path, kserve="0.7.0", model="      runtime: kserve-sklearnserver\n") == [
-        ("KS-24", "services/iris.yaml:11:7", "model.runtime picks a ServingRuntime: predictor.model with modelFormat (ServingRuntimes) needs KServe 0.8 or later; the environment runs KServe 0.7.0 (environments/prod.yaml:8:5)"),
+        ("KS-24", "services/iris.yaml:11:7", "model.runtime (it picks a ServingRuntime) needs KServe 0.8 or later; the environment runs KServe 0.7.0 (environments/prod.yaml:8:5)"),
     ]
 
 

@@ -67,8 +67,8 @@ def known_releases(ctx: EnvironmentContext) -> Iterator[EnvironmentFinding]:
         yield EnvironmentFinding(ctx.at_environment(*at), f"KServe {versions.kserve} is {side} every release Inferplane knows ({_range()})", f"set versions.kserve to the cluster's release; Inferplane renders for KServe {_range()}", at)
 
 
-def _needs(feature: Feature, release: str, where: str) -> str:
-    return f"{feature.what} needs KServe {spelled(feature.since)} or later; the environment runs KServe {release} ({where})"
+def _needs(feature: Feature, release: str, where: str, what: str = "") -> str:
+    return f"{what or feature.what} needs KServe {spelled(feature.since)} or later; the environment runs KServe {release} ({where})"
 
 
 def _upgrade(feature: Feature) -> str:
@@ -102,7 +102,7 @@ def service_features(ctx: RuleContext) -> Iterator[Finding]:
     if missing := release.lacking("model-format"):
         for key, value in (("runtime", model.runtime), ("formatVersion", model.format_version)):
             if value is not None:
-                yield Finding(MODEL + (key,), f"model.{key} picks a ServingRuntime: " + _needs(missing, written, where), f"{_upgrade(missing)}, or remove `{key}` (KServe {written} picks the server by the format's field)")
+                yield Finding(MODEL + (key,), _needs(missing, written, where, f"model.{key} (it picks a ServingRuntime)"), f"{_upgrade(missing)}, or remove `{key}` (KServe {written} picks the server by the format's field)")
     if model.format == "huggingface" and (missing := release.lacking("huggingface")):
         yield Finding(MODEL + ("format",), _needs(missing, written, where), f"{_upgrade(missing)}, or serve the model with a custom `container`")
     if model.storage_uris and (missing := release.lacking("storage-uris")):
