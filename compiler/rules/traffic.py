@@ -136,7 +136,7 @@ def version_names(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(where, f"version name {version.name!r} is reserved", "use another name, e.g. v1")
         if split:
             isvc = naming.version_isvc_name(ctx.service.metadata.name, version.name)
-            label = f"{isvc}-predictor-{ctx.environment.spec.namespace}"
+            label = f"{ctx.release.predictor_name(isvc)}-{ctx.environment.spec.namespace}"
             if len(label) > upstream.DNS_LABEL_MAX:
                 yield Finding(where, f"host label {label!r} of the version's InferenceService is {len(label)} characters (max {upstream.DNS_LABEL_MAX})", "shorten the version or service name")
 
