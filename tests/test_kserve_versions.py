@@ -209,3 +209,9 @@ def test_runtimes_on_0_7_and_priority_from_0_11(tmp_path):
         ("KS-25", "environments/prod.yaml:12:5", "modelmesh.runtimes are rendered as ServingRuntimes: the ServingRuntime kind needs KServe 0.8 or later; the environment runs KServe 0.7.0 (environments/prod.yaml:8:5)"),
     ]
     assert findings(tmp_path / "b", kserve="0.11.2", env_extra=RUNTIMES) == []
+
+
+@pytest.mark.parametrize("kubernetes", [version.rsplit(".", 1)[0] for version in bundled_versions()] + ["1.40"])
+def test_every_kubernetes_release_kubernetes_validate_ships_compiles(tmp_path, kubernetes):
+    """Each bundled schema set, and a release newer than all of them (validated with the newest)."""
+    assert findings(tmp_path, kubernetes=kubernetes, mode="standard", spec="  scaling: {minReplicas: 2, maxReplicas: 4, metric: cpu, target: 70}\n") == []
