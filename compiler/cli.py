@@ -276,6 +276,12 @@ def validate_command(paths: tuple[Path, ...], kubernetes_version: str, crds: tup
 
     from .validate.asm import ASM_EXTENSIONS
 
+    from .validate.core import pick_version
+
+    try:
+        pick_version(kubernetes_version)
+    except ValueError as error:  # an old or malformed release: one line, exit 2
+        raise UsageError(f"--kubernetes-version: {error}; give 1.25 or later") from None
     extensions = ASM_EXTENSIONS if mesh == "asm" else ()
     registry = SchemaRegistry(kubernetes_version=kubernetes_version, crd_paths=list(crds), schema_locations=list(locations), cache_dir=cache_dir, extensions=extensions)
     report = validate_paths(list(paths), registry, ignore_missing_schemas=ignore_missing_schemas)
@@ -306,13 +312,20 @@ def schemas_group() -> None:
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".inferplane-cache"), show_default=True)
 @click.pass_obj
 def schemas_pull_command(project: Path, env_name: str, cache_dir: Path) -> None:
-    """Fetch the schemas an environment's URL schema locations name into the cache (the only network use)."""
+    """Fetch the schemas an environment's URL schema locations name, and the tagged CRDs of its
+    KServe release (validation.kserveCrds URLs), into the cache (the only network use)."""
     from .validate import pull_schemas
+    from .validate.locations import is_url, pull_crd_files
+    from .validate.stage import kserve_crd_targets
 
     result = _compiled_or_exit(project, [env_name], CompileOptions())
     env = result.environments[0]
     kinds = sorted({(m.api_version, m.kind) for m in env.manifests})
     pulled = pull_schemas(env.environment.spec.validation.schema_locations, kinds, cache_dir, kubernetes_version=env.environment.spec.versions.kubernetes)
+    crds = pull_crd_files([target for target in kserve_crd_targets(env.environment) if is_url(target)], cache_dir)
+    pulled.fetched.extend(crds.fetched)
+    pulled.cached.extend(crds.cached)
+    pulled.failed.extend(crds.failed)
     for url, digest in pulled.fetched:
         click.echo(f"fetched {url} (sha256:{digest[:12]})")
     for url in pulled.cached:

@@ -54,3 +54,10 @@ def smoke_test_renders(smoke: SmokeTest, env: Environment) -> bool:
 def smoke_test_service_account(service_name: str) -> str:
     """The identity of a service's smoke test Job: its access policies allow exactly this one."""
     return f"{service_name}-smoke-test"
+
+
+def predictor_object_name(isvc: str, suffix: str = "") -> str:
+    """The compiler's own objects beside a predictor (HPA, PDB, monitors): `<isvc>-predictor[-<suffix>]`,
+    whatever a KServe release calls its own objects (plan/kserve_versions.py): one name in every
+    environment, so a KServe upgrade does not rename them."""
+    return f"{isvc}-predictor-{suffix}" if suffix else f"{isvc}-predictor"

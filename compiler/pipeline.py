@@ -23,6 +23,7 @@ from .output.patch import apply_patches
 from .source.resolve import Layer, resolve_service
 from .rules import RuleContext, run_rules
 from .rules.manifests import check_manifests
+from .rules.versions import check_versions
 from .spec.models import Environment, ModelService
 from .validate.stage import SchemaRegistryCache, validate_manifests
 from .output.write import render_tree
@@ -76,6 +77,7 @@ def _source_name(sources: ProjectSources, service: str) -> str:
 
 def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> tuple[list[ServicePlan], list[Diagnostic]]:
     env_doc = sources.environments[env_name]
+    env_layer = Layer(env_doc.data, env_doc.positions, env_doc.path)
     defaults = Layer.of(env_doc, ("spec", "defaults"))
     plans: list[ServicePlan] = []
     diagnostics: list[Diagnostic] = []
@@ -85,7 +87,7 @@ def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> 
         diagnostics.extend(_in_env(_once_per_mistake(errors), env_name))
         if service is None or not service.runs_in(env_name):
             continue  # invalid, or spec.environments leaves this environment out
-        findings = list(run_rules(RuleContext(service, env, layer, env_name)))
+        findings = list(run_rules(RuleContext(service, env, layer, env_name, env_layer=env_layer)))
         diagnostics.extend(findings)
         if not has_errors(findings):
             plans.extend(lower_service_plans(service, env, layer, _source_name(sources, name)))
@@ -142,6 +144,10 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     if env is None:
         return result
     result.environment = env
+    versions = check_versions(env, env_layer, env_name)
+    result.diagnostics.extend(versions)
+    if has_errors(versions):
+        return result  # what to render depends on the releases: nothing more can be decided
     plans, diagnostics = _plan_services(sources, env_name, env)
     result.diagnostics.extend(diagnostics)
     result.plans = plans

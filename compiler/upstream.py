@@ -7,22 +7,16 @@ from __future__ import annotations
 
 import re
 
-# KServe pkg/constants/constants.go ParseDeploymentMode: v0.16 renamed Serverless→Knative and
-# RawDeployment→Standard; older releases know only the legacy names.
+# KServe pkg/constants/constants.go ParseDeploymentMode: (legacy, current) name of each mode; which
+# one a release spells is in plan/kserve_versions.py (v0.16 renamed them; ModelMesh kept its name).
 DEPLOYMENT_MODE_ANNOTATION = "serving.kserve.io/deploymentMode"
 AUTOSCALER_CLASS_ANNOTATION = "serving.kserve.io/autoscalerClass"
-_MODE_RENAME_RELEASE = (0, 16, 0)
-_MODE_SPELLING = {
+MODE_SPELLING = {
     "knative": ("Serverless", "Knative"),
     "standard": ("RawDeployment", "Standard"),
-    "modelmesh": ("ModelMesh", "ModelMesh"),  # the one name v0.16 kept
+    "modelmesh": ("ModelMesh", "ModelMesh"),
 }
-LEGACY_AND_CURRENT_MODE_NAMES = {name for pair in _MODE_SPELLING.values() for name in pair}
-
-
-def deployment_mode_value(mode: str, kserve_version: tuple[int, int, int]) -> str:
-    legacy, current = _MODE_SPELLING[mode]
-    return current if kserve_version >= _MODE_RENAME_RELEASE else legacy
+LEGACY_AND_CURRENT_MODE_NAMES = {name for pair in MODE_SPELLING.values() for name in pair}
 
 
 # KServe pkg/apis/serving/v1beta1/inference_service_validation.go: IsvcNameFmt.
@@ -86,20 +80,13 @@ MANAGED_BY = "inferplane"
 
 # ---------------------------------------------------------------- scaling (serving-rules §1.2, §1.4)
 
-# KServe constants.go: autoscaler classes. keda and the autoScaling field arrived in v0.15, none in v0.16.
+# KServe constants.go: autoscaler classes (which release has which: plan/kserve_versions.py).
 AUTOSCALER_CLASS_HPA = "hpa"
 AUTOSCALER_CLASS_EXTERNAL = "external"
 AUTOSCALER_CLASS_KEDA = "keda"
 AUTOSCALER_CLASS_NONE = "none"
-KEDA_RELEASE = (0, 15, 0)
-CLASS_NONE_RELEASE = (0, 16, 0)
 # KServe DefaultCPUUtilization: the target its HPA uses when scaleTarget is unset.
 DEFAULT_CPU_UTILIZATION = 80
-
-
-def predictor_name(isvc: str) -> str:
-    """KServe's name for the predictor component: its Deployment, Service, HPA and ScaledObject."""
-    return f"{isvc}-predictor"
 
 
 def predictor_pod_labels(isvc: str) -> dict[str, str]:

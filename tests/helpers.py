@@ -37,21 +37,25 @@ def patched(base: dict, patch: dict) -> dict:
 
 
 def rule_ids(service_patch: dict | None = None, env_patch: dict | None = None) -> set[str]:
-    """IDs of every rule that fires for the base service with the patches applied: the service
-    rules, then (as compile does, when they found no error) the environment rules over the
-    manifests emitted for it."""
+    """IDs of every rule that fires for the base service with the patches applied: the version
+    rules, then (as compile does, when they found no error) the service rules, then the
+    environment rules over the manifests emitted for it."""
     from compiler.emit import emit_all
     from compiler.errors import has_errors
     from compiler.plan.service import lower_service
     from compiler.rules.manifests import check_manifests
+    from compiler.rules.versions import check_versions
 
     data = patched(BASE_SERVICE, service_patch or {})
     service = ModelService.model_validate(data)
     env_data = patched(BASE_ENV, env_patch or {})
     env = Environment.model_validate(env_data)
     all_rules()
+    versions = check_versions(env, Layer(env_data, {}, "environments/prod.yaml"), env.metadata.name)
+    if has_errors(versions):
+        return {diag.rule for diag in versions}
     layer = Layer(data, {}, "services/iris.yaml")
-    diagnostics = list(run_rules(RuleContext(service, env, layer, env.metadata.name)))
+    diagnostics = versions + list(run_rules(RuleContext(service, env, layer, env.metadata.name)))
     if not has_errors(diagnostics):
         manifests = emit_all([lower_service(service, env, layer, "services/iris.yaml")], env)
         diagnostics += check_manifests(manifests, env, Layer(env_data, {}, "environments/prod.yaml"), env.metadata.name)

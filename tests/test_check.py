@@ -69,7 +69,12 @@ def test_unknown_key_far_from_any_field_lists_allowed_keys():
     assert diagnostics[0].hint.startswith("allowed keys here: mode, version")
 
 
-def test_environment_version_pattern():
+def test_environment_versions_are_judged_by_rule_version():
+    """A word passes the type check; rule VERSION says which releases it knows (test_kserve_versions.py)."""
+    from compiler.rules.versions import check_versions
+    from compiler.source.resolve import Layer
+
     text = "apiVersion: inferplane.dev/v1alpha1\nkind: Environment\nmetadata: {name: dev}\nspec:\n  versions: {kubernetes: latest, kserve: '0.16'}\n  namespace: ml\n"
-    _, diagnostics = check(text, Environment)
-    assert [d.key_path for d in diagnostics] == [("spec", "versions", "kubernetes")]
+    env, diagnostics = check(text, Environment)
+    assert diagnostics == []
+    assert [(d.rule, d.key_path) for d in check_versions(env, Layer({}, {}, "environments/dev.yaml"), "dev")] == [("VERSION", ("spec", "versions", "kubernetes"))]

@@ -7,6 +7,11 @@ from compiler.emit import autoscaling, emit_all, kserve
 from tests.conftest import needs_shared
 from tests.helpers import fleet_plan, plan_of, schema_errors
 
+from compiler.spec.models import Environment
+from tests.helpers import BASE_ENV
+
+BASE = Environment.model_validate(BASE_ENV)
+
 SERVICES = ("bert-tfserving", "sklearn-iris", "torch-classifier")
 ENVIRONMENTS = ("dev", "staging", "prod")
 
@@ -85,7 +90,7 @@ def test_nothing_writes_replicas_an_autoscaler_owns(env_name):
 
 def test_cpu_with_stabilization_windows_gets_the_compilers_hpa():
     plan = plan_of({"spec": {"mode": "standard", "scaling": {"minReplicas": 2, "maxReplicas": 8, "metric": "cpu", "target": 70, "stabilization": {"scaleUpSeconds": 0, "scaleDownSeconds": 300}}}})
-    [hpa] = autoscaling.emit(plan, None)
+    [hpa] = autoscaling.emit(plan, BASE)
     spec = hpa.body["spec"]
     assert spec["metrics"] == [{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}]
     assert spec["behavior"] == {"scaleUp": {"stabilizationWindowSeconds": 0}, "scaleDown": {"stabilizationWindowSeconds": 300}}
@@ -94,7 +99,7 @@ def test_cpu_with_stabilization_windows_gets_the_compilers_hpa():
 
 def test_min_replicas_zero_is_rendered_as_one():
     plan = plan_of({"spec": {"mode": "standard", "scaling": {"minReplicas": 0, "maxReplicas": 5, "metric": "external", "target": 10, "external": {"name": "qps"}}}})
-    [hpa] = autoscaling.emit(plan, None)
+    [hpa] = autoscaling.emit(plan, BASE)
     assert hpa.body["spec"]["minReplicas"] == 1
     assert "selector" not in hpa.body["spec"]["metrics"][0]["external"]["metric"]
 
@@ -108,7 +113,7 @@ def test_min_replicas_zero_is_rendered_as_one():
     ],
 )
 def test_no_hpa_where_another_owner_scales(service_patch, env_patch):
-    assert autoscaling.emit(plan_of(service_patch, env_patch), None) == []
+    assert autoscaling.emit(plan_of(service_patch, env_patch), BASE) == []
 
 
 def test_hpa_errors_point_at_the_scaling_spec():

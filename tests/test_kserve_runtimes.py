@@ -68,3 +68,16 @@ def test_a_rendered_namespace_runtime_comes_before_cluster_runtimes():
     assert image_for({"modelFormat": {"name": "sklearn"}}, extra=[runtime]) == "ghcr.io/acme/sklearn:3"
     disabled = runtime_from_body({**body, "spec": {**body["spec"], "disabled": True}})
     assert image_for({"modelFormat": {"name": "sklearn"}}, extra=[disabled]) == "kserve/sklearnserver:v0.16.0"
+
+
+def test_the_runtimes_follow_the_kserve_release():
+    """No ClusterServingRuntimes before v0.8 (the images came from inferenceservice-config), and
+    the Hugging Face server from v0.12."""
+    from compiler.plan.kserve_runtimes import default_runtimes
+
+    old = {runtime.name: runtime for runtime in default_runtimes((0, 7, 0))}
+    assert "kserve-huggingfaceserver" not in old
+    assert old["kserve-sklearnserver"].source == "KServe v0.7.0 inferenceservice-config predictor image (no ServingRuntimes before v0.8)"
+    assert "kserve-huggingfaceserver" not in {runtime.name for runtime in default_runtimes((0, 11, 2))}
+    current = {runtime.name: runtime for runtime in default_runtimes((0, 12, 1))}
+    assert current["kserve-huggingfaceserver"].source == "KServe v0.12.1 default ClusterServingRuntime"

@@ -48,6 +48,10 @@ def mm_env(*runtimes: dict, mesh: dict | None = None, istio: str | None = None, 
     return env(**values)
 
 
+def kserve(version: str) -> dict:
+    return env(versions={"kserve": version})
+
+
 def priority(runtime: dict, value: int, **extra) -> dict:
     return {**runtime, **extra, "supportedModelFormats": [{**f, "priority": value} for f in runtime["supportedModelFormats"]]}
 
@@ -145,6 +149,20 @@ FIRING = [
     ("KS-09", standard(metric="external", target=10, external=PROM_QPS), env(autoscaling={"keda": True}, versions={"kserve": "0.14.1"})),
     ("KS-09", {**standard(metric="cpu", target=70), "metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "keda"}}}, None),
     ("KS-09", {"metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "hpa"}}}, None),
+    ("KS-09", standard(metric="external", target=10, external=SLS_QPS), kserve("0.11.2")),
+    ("KS-09", standard(metric="cpu", target=70, stabilization={"scaleDownSeconds": 300}), kserve("0.10.2")),
+    # versions (plan/kserve_versions.py)
+    ("VERSION", None, env(versions={"kubernetes": "1.22"})),
+    ("VERSION", None, kserve("latest")),
+    ("VERSION", None, kserve("0.99")),
+    ("VERSION", None, kserve("0.6.1")),
+    ("KS-24", model(runtime="kserve-sklearnserver"), kserve("0.7.0")),
+    ("KS-24", model(format="huggingface"), kserve("0.11.2")),
+    ("KS-24", model(storageUri=None, storageUris=[{"uri": "gs://bucket/a"}]), kserve("0.15.2")),
+    ("KS-24", None, {"spec": {"versions": {"kserve": "0.9.0"}, "observability": {"prometheus": {"enabled": True}}}}),
+    ("KS-24", modelmesh(format="sklearn", storage=ON_PVC), {**mm_env(), "spec": {**mm_env()["spec"], "versions": {"kserve": "0.8.0"}}}),
+    ("KS-25", modelmesh(format="sklearn", storage=ON_PVC), {**mm_env(), "spec": {**mm_env()["spec"], "versions": {"kserve": "0.7.0"}}}),
+    ("KS-25", modelmesh(format="sklearn", storage=ON_PVC), {"spec": {**mm_env(priority(MLSERVER, 2))["spec"], "versions": {"kserve": "0.10.2"}}}),
     ("KS-10", standard(metric="concurrency", target=5), None),
     ("KS-10", standard(metric="cpu", target=150), None),
     ("KS-10", standard(metric="memory"), None),
@@ -170,7 +188,7 @@ FIRING = [
     ("GPU-02", spec(hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 0}), None),
     ("GPU-02", spec(mode="standard", hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 0, "metric": "external", "target": 5, "external": PROM_QPS}), KEDA_ENV),
     ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=ELASTIC_T4)),
-    ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=SIX_SPECS, versions={"kubernetes": "1.23"})),
+    ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=SIX_SPECS)),
     ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4", "count": 2}}), env(gpuClasses={"t4": {"quota": 4}})),
     ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4"}}, scaling={"maxReplicas": None}), env(gpuClasses={"t4": {"quota": 8}})),
     # images and delivery
@@ -254,6 +272,16 @@ QUIET = [
     ("SCALE-01", standard(metric="cpu", target=70), None),
     ("KS-09", standard(metric="external", target=10, external=PROM_QPS), KEDA_ENV),
     ("KS-09", {**standard(metric="cpu", target=70), "metadata": {"annotations": {"serving.kserve.io/autoscalerClass": "hpa"}}}, None),
+    ("KS-09", standard(metric="external", target=10, external=SLS_QPS), kserve("0.12.1")),
+    ("VERSION", None, env(versions={"kubernetes": "1.25"})),
+    ("VERSION", None, kserve("0.7.0")),
+    ("VERSION", None, kserve("v0.20.3")),
+    ("KS-24", model(runtime="kserve-sklearnserver"), kserve("0.8.0")),
+    ("KS-24", model(format="huggingface"), kserve("0.12.1")),
+    ("KS-24", model(storageUri=None, storageUris=[{"uri": "gs://bucket/a"}]), kserve("0.16.0")),
+    ("KS-24", None, {"spec": {"versions": {"kserve": "0.10.2"}, "observability": {"prometheus": {"enabled": True}}}}),
+    ("KS-24", model(format="sklearn"), kserve("0.7.0")),
+    ("KS-25", modelmesh(format="sklearn", storage=ON_PVC), {"spec": {**mm_env(priority(MLSERVER, 2))["spec"], "versions": {"kserve": "0.11.2"}}}),
     ("KS-10", standard(metric="cpu", target=70), None),
     ("KS-10", standard(metric="memory", target=80), None),
     ("KS-10", knative(metric="concurrency", target=5), None),
@@ -272,7 +300,7 @@ QUIET = [
     ("SCALE-02", knative(initialScale=0, scaleToZeroRetentionSeconds=60, stabilization={"scaleDownSeconds": 300}), env(knative={"allowZeroInitialScale": True})),
     ("GPU-02", spec(mode="standard", hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 0}), None),
     ("GPU-02", spec(hardware={"gpu": {"class": "t4"}}, scaling={"minReplicas": 1}), None),
-    ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=ELASTIC_T4, versions={"kubernetes": "1.23"})),
+    # (burst-resource below Kubernetes 1.24 is quiet, but rule VERSION rejects those releases now)
     ("GPU-03", spec(hardware={"gpu": {"class": "t4"}}), None),
     ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4", "count": 2}}), env(gpuClasses={"t4": {"quota": 6}})),
     ("GPU-BUDGET", spec(hardware={"gpu": {"class": "t4"}}, scaling={"maxReplicas": None}), None),

@@ -5,6 +5,7 @@ import pytest
 from compiler.emit.manifest import Manifest
 from compiler.errors import Location
 from compiler.source.resolve import Layer
+from compiler.plan.kserve_versions import KServeRelease
 from compiler.rules.manifests import check_manifests, owned_names
 from compiler.spec.models import Environment
 from tests.helpers import BASE_ENV, patched
@@ -51,8 +52,15 @@ def test_other_names_and_other_namespaces_are_fine():
 
 
 def test_owned_names_follow_the_mode():
-    assert ("networking.k8s.io", "Ingress", "ml", "iris") in owned_names(isvc("iris", "Standard"))
-    assert ("networking.k8s.io", "Ingress", "ml", "iris") not in owned_names(isvc("iris", "Knative"))
+    assert ("networking.k8s.io", "Ingress", "ml", "iris") in owned_names(isvc("iris", "Standard"), KServeRelease((0, 16)))
+    assert ("networking.k8s.io", "Ingress", "ml", "iris") not in owned_names(isvc("iris", "Knative"), KServeRelease((0, 16)))
+
+
+def test_owned_names_follow_the_kserve_release():
+    """Before v0.11 KServe names the predictor's objects `<isvc>-predictor-default` (kserve#2508)."""
+    assert ("apps", "Deployment", "ml", "iris-predictor-default") in owned_names(isvc("iris", "RawDeployment"), KServeRelease((0, 10)))
+    assert ("apps", "Deployment", "ml", "iris-predictor") not in owned_names(isvc("iris", "RawDeployment"), KServeRelease((0, 10)))
+    assert ("apps", "Deployment", "ml", "iris-predictor") in owned_names(isvc("iris", "RawDeployment"), KServeRelease((0, 11)))
 
 
 def test_a_gateway_named_like_net_istios_is_reported_at_the_environments_gateway():

@@ -1,4 +1,4 @@
-"""Emit the autoscaling/v2 HorizontalPodAutoscaler the compiler owns (replica owner `hpa`).
+"""Emit the HorizontalPodAutoscaler (autoscaling/v2, kubernetes_versions HPA_API) the compiler owns (replica owner `hpa`).
 
 Used for an external metric read from the external metrics API (the elastic-inference seed's
 sls_ingress_qps) and for cpu/memory with stabilization windows, which KServe's own HPA drops.
@@ -8,19 +8,19 @@ leaves the replicas to this one (serving-rules §1.2, KS-19).
 
 from __future__ import annotations
 
-from .. import upstream
+from .. import naming, upstream
 from .manifest import Manifest
 from ..plan.service import ServicePlan
 from ..plan.scaling import AutoscalerPlan
 from ..spec.models import Environment
+from ..plan.kubernetes_versions import HPA_API, kubernetes_of
 
-API_VERSION = "autoscaling/v2"
 
 
 def hpa_name(isvc: str) -> str:
     """Not `<isvc>-predictor`: KServe deletes an HPA of that name that it owns, and a user HPA
     of that name looks like KServe's to people and tools (KS-19)."""
-    return f"{upstream.predictor_name(isvc)}-hpa"
+    return naming.predictor_object_name(isvc, "hpa")
 
 
 def _metric(scaler: AutoscalerPlan) -> dict:
@@ -45,10 +45,10 @@ def _behavior(scaler: AutoscalerPlan) -> dict:
     return behavior
 
 
-def horizontal_pod_autoscaler(plan: ServicePlan) -> dict:
+def horizontal_pod_autoscaler(plan: ServicePlan, env: Environment) -> dict:
     scaler = plan.autoscaler
     spec: dict = {
-        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": upstream.predictor_name(plan.name)},
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": plan.release.predictor_name(plan.name)},
         "minReplicas": scaler.min_replicas,
         "maxReplicas": scaler.ceiling,
         "metrics": [_metric(scaler)],
@@ -57,7 +57,7 @@ def horizontal_pod_autoscaler(plan: ServicePlan) -> dict:
     if behavior:
         spec["behavior"] = behavior
     return {
-        "apiVersion": API_VERSION,
+        "apiVersion": kubernetes_of(env).api(HPA_API),
         "kind": "HorizontalPodAutoscaler",
         "metadata": {"name": hpa_name(plan.name), "namespace": plan.namespace, "labels": dict(plan.labels)},
         "spec": spec,
@@ -76,4 +76,4 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         "/spec/metrics/0/resource/target": plan.locate("spec", "scaling", "target"),
         "/spec/behavior": plan.locate("spec", "scaling", "stabilization"),
     }
-    return [Manifest(horizontal_pod_autoscaler(plan), service=plan.name, origins=origins)]
+    return [Manifest(horizontal_pod_autoscaler(plan, env), service=plan.name, origins=origins)]

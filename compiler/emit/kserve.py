@@ -17,6 +17,8 @@ from ..spec.models import EnvVar, Environment
 from ..plan.service import CanaryPlan
 from ..plan.traffic import VERSION_LABEL
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION
+from ..plan import kserve_versions
+from ..plan.kserve_versions import FRAMEWORK_FIELDS, KServeRelease
 
 API_VERSION = "serving.kserve.io/v1beta1"
 # KServe's name for the model server container of a custom predictor.
@@ -32,13 +34,15 @@ def _drop_empty(mapping: dict) -> dict:
 
 
 def _model(plan: ServicePlan) -> dict:
+    """predictor.model (KServe v0.8+), or the body of the format's framework field before it: the
+    same container fields without modelFormat and runtime, which rule KS-24 keeps off v0.7."""
     model = plan.predictor.model
     assert model is not None
+    selection = {"modelFormat": _drop_empty({"name": model.format, "version": model.format_version}), "runtime": model.runtime} if plan.release.has("model-format") else {}
     return _drop_empty(
         {
-            "modelFormat": _drop_empty({"name": model.format, "version": model.format_version}),
+            **selection,
             "storageUri": model.storage_uri,
-            "runtime": model.runtime,
             "runtimeVersion": model.runtime_version,
             "protocolVersion": model.protocol_version,
             "args": list(model.args),
@@ -99,13 +103,13 @@ def _keda_autoscaling(scaler: AutoscalerPlan) -> dict:
     return _drop_empty({"metrics": [metric], "behavior": behavior})
 
 
-def _scaling_fields(scaler: AutoscalerPlan) -> dict:
+def _scaling_fields(scaler: AutoscalerPlan, release: KServeRelease) -> dict:
     fields: dict = {
         "minReplicas": scaler.min_replicas,
         "maxReplicas": scaler.max_replicas,
         "containerConcurrency": scaler.container_concurrency,
     }
-    if scaler.owner in ("knative-kpa", "knative-hpa", "kserve-hpa"):
+    if scaler.owner in ("knative-kpa", "knative-hpa", "kserve-hpa") and release.has("scale-metric"):
         # KServe derives the Knative annotations or its own HPA from these two fields.
         fields["scaleMetric"] = scaler.metric
         fields["scaleTarget"] = _whole(scaler.target)
@@ -135,24 +139,32 @@ def _pod_labels(plan: ServicePlan) -> dict[str, str]:
     return labels
 
 
+def _pod_annotations(plan: ServicePlan) -> dict[str, str]:
+    gpu = plan.gpu
+    return {**plan.predictor.annotations, **plan.autoscaler.knative_annotations, **(gpu.burst_annotations if gpu else {})}
+
+
 def _predictor(plan: ServicePlan) -> dict:
     predictor = plan.predictor
     gpu = plan.gpu
     credentials = predictor.credentials
+    # Before v0.11 the predictor has no labels or annotations of its own: KServe copies the
+    # InferenceService's onto the pods, so emit() puts them there (kserve_versions component-metadata).
+    component_metadata = plan.release.has("component-metadata")
     body: dict = {
-        **_scaling_fields(plan.autoscaler),
+        **_scaling_fields(plan.autoscaler, plan.release),
         "timeout": plan.timeout_seconds,
         "serviceAccountName": credentials.service_account_name if credentials else None,
         "imagePullSecrets": [{"name": name} for name in credentials.image_pull_secrets] if credentials else [],
-        "labels": _pod_labels(plan),
-        "annotations": {**predictor.annotations, **plan.autoscaler.knative_annotations, **(gpu.burst_annotations if gpu else {})},
+        "labels": _pod_labels(plan) if component_metadata else {},
+        "annotations": _pod_annotations(plan) if component_metadata else {},
         "nodeSelector": dict(gpu.node_selector) if gpu else {},
         "tolerations": [dict(toleration) for toleration in gpu.tolerations] if gpu else [],
         "runtimeClassName": gpu.runtime_class_name if gpu else None,
         "topologySpreadConstraints": _spread(plan),
     }
     if predictor.model is not None:
-        body["model"] = _model(plan)
+        body["model" if plan.release.has("model-format") else FRAMEWORK_FIELDS[predictor.model.format]] = _model(plan)
         if predictor.model.storage_uris:
             body["storageUris"] = [item.model_dump(by_alias=True, exclude_none=True) for item in predictor.model.storage_uris]
     else:
@@ -184,14 +196,39 @@ def _origins(plan: ServicePlan) -> dict[str, Location]:
         f"{predictor}/topologySpreadConstraints": plan.locate("spec", "scaling", "minReplicas"),
         f"{impl}/securityContext": plan.locate("spec", "predictor", "security"),
     }
+    if plan.predictor.model and not plan.release.has("model-format"):
+        framework = f"{predictor}/{FRAMEWORK_FIELDS[plan.predictor.model.format]}"
+        origins[framework] = plan.locate(*spec_impl)
+        for key in ("storageUri", "runtimeVersion", "protocolVersion", "args", "env", "ports"):
+            origins[f"{framework}/{key}"] = plan.locate(*spec_impl, key)
     for key in ("storageUri", "runtime", "runtimeVersion", "protocolVersion", "args", "env", "image", "command", "ports"):
         origins[f"{impl}/{key}"] = plan.locate(*spec_impl, key)
     return origins
 
 
+def _legacy_scaling_annotations(plan: ServicePlan) -> dict[str, str]:
+    """Before scaleMetric/scaleTarget (v0.9) Knative read the metric and target from the
+    InferenceService's annotations, which KServe copies onto the revision, and KServe's HPA read
+    its own two (kserve_versions scale-metric)."""
+    scaler = plan.autoscaler
+    if plan.release.has("scale-metric") or scaler.metric is None:
+        return {}
+    target = _whole(scaler.target)
+    if scaler.owner.startswith("knative"):
+        found = {kserve_versions.KNATIVE_METRIC_ANNOTATION: scaler.metric, kserve_versions.KNATIVE_TARGET_ANNOTATION: None if target is None else str(target)}
+    elif scaler.owner == "kserve-hpa":
+        found = {kserve_versions.HPA_METRIC_ANNOTATION: scaler.metric, kserve_versions.HPA_TARGET_ANNOTATION: None if target is None else str(target)}
+    else:
+        found = {}
+    return {key: value for key, value in found.items() if value is not None}
+
+
 def _annotations(plan: ServicePlan) -> dict[str, str]:
     """The user's annotations, then what the compiler decides (rules flag any disagreement)."""
     annotations = {**plan.annotations, DEPLOYMENT_MODE_ANNOTATION: plan.deployment_mode}
+    if not plan.release.has("component-metadata"):
+        annotations.update(_pod_annotations(plan))
+    annotations.update(_legacy_scaling_annotations(plan))
     if plan.autoscaler.autoscaler_class:
         annotations[upstream.AUTOSCALER_CLASS_ANNOTATION] = plan.autoscaler.autoscaler_class
     if plan.gpu:
@@ -212,7 +249,7 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         "metadata": {
             "name": plan.name,
             "namespace": plan.namespace,
-            "labels": dict(plan.labels),
+            "labels": dict(plan.labels) if plan.release.has("component-metadata") else {**plan.labels, **_pod_labels(plan)},
             "annotations": annotations,
         },
         "spec": {"predictor": _predictor(plan)},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .manifest import Manifest
 from ..plan.service import ServicePlan
 from ..plan.modelmesh import is_modelmesh, runtimes_of
+from ..plan.kserve_versions import release_of
 from ..spec.modelmesh import ModelMeshRuntime
 from ..spec.models import Environment, EnvVar
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION, MANAGED_BY
@@ -107,7 +108,8 @@ def serving_runtime(runtime: ModelMeshRuntime, env: Environment) -> Manifest:
     formats = [f.model_dump(by_alias=True, exclude_none=True) for f in runtime.supported_model_formats]
     spec = {
         "supportedModelFormats": formats,
-        "protocolVersions": list(runtime.protocol_versions),
+        # KServe before v0.9 has no protocolVersions (KS-25 reports one written by hand).
+        "protocolVersions": list(runtime.protocol_versions) if release_of(env).has("runtime-protocol-versions") else None,
         "multiModel": runtime.multi_model,
         "grpcEndpoint": runtime.grpc_endpoint,
         "grpcDataEndpoint": runtime.grpc_data_endpoint,

@@ -8,7 +8,7 @@ beside it; KServe's own Services expose only the serving port.
 
 from __future__ import annotations
 
-from .. import upstream
+from .. import naming, upstream
 from .manifest import Manifest
 from ..plan.service import MetricsPlan, ServicePlan
 from ..spec.models import Environment
@@ -28,7 +28,7 @@ def pod_monitor(plan: ServicePlan, metrics: MetricsPlan) -> dict:
     return {
         "apiVersion": API_VERSION,
         "kind": "PodMonitor",
-        "metadata": _metadata(plan, upstream.predictor_name(plan.name), metrics),
+        "metadata": _metadata(plan, naming.predictor_object_name(plan.name), metrics),
         "spec": {
             "selector": {"matchLabels": upstream.predictor_pod_labels(plan.name)},
             "podMetricsEndpoints": [_endpoint(metrics)],
@@ -37,7 +37,7 @@ def pod_monitor(plan: ServicePlan, metrics: MetricsPlan) -> dict:
 
 
 def metrics_service_name(isvc: str) -> str:
-    return f"{upstream.predictor_name(isvc)}-metrics"
+    return naming.predictor_object_name(isvc, "metrics")
 
 
 def _metrics_service_labels(plan: ServicePlan) -> dict[str, str]:
@@ -64,7 +64,7 @@ def service_monitor(plan: ServicePlan, metrics: MetricsPlan) -> dict:
     return {
         "apiVersion": API_VERSION,
         "kind": "ServiceMonitor",
-        "metadata": _metadata(plan, upstream.predictor_name(plan.name), metrics),
+        "metadata": _metadata(plan, naming.predictor_object_name(plan.name), metrics),
         "spec": {"selector": {"matchLabels": selector}, "endpoints": [_endpoint(metrics)]},
     }
 

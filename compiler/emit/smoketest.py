@@ -13,6 +13,7 @@ from ..plan.service import ServicePlan
 from ..spec.delivery import SmokeTest
 from ..naming import smoke_test_renders, smoke_test_service_account
 from ..spec.models import Environment
+from ..plan.kubernetes_versions import kubernetes_of
 from .gitops import HOOK
 
 HOOK_DELETE_POLICY = "argocd.argoproj.io/hook-delete-policy"
@@ -28,6 +29,10 @@ while [ "$i" -lt "$REQUESTS" ]; do
 done
 echo "smoke test passed: $REQUESTS requests to $URL"
 """
+# Before native sidecars (Kubernetes 1.29) Istio's proxy is a classic container that outlives
+# curl and keeps the Job running: the script asks pilot-agent to stop it (Istio's /quitquitquit
+# on the agent's status port 15020), whatever the requests' outcome.
+CLASSIC_SIDECAR_SCRIPT = "trap 'curl --silent --max-time 5 --request POST http://127.0.0.1:15020/quitquitquit >/dev/null || true' EXIT\n" + SCRIPT
 
 
 def smoke_test_of(plan: ServicePlan) -> SmokeTest:
@@ -37,9 +42,10 @@ def smoke_test_of(plan: ServicePlan) -> SmokeTest:
 
 
 def predictor_url(plan: ServicePlan) -> str:
-    """In-cluster address of the predictor: KServe's Service `<isvc>-predictor` in both modes
-    (Standard: the Deployment's Service; Knative: the route of the `<isvc>-predictor` ksvc)."""
-    return f"http://{plan.name}-predictor.{plan.namespace}.svc.cluster.local"
+    """In-cluster address of the predictor: KServe's Service `<isvc>-predictor` (before v0.11
+    `<isvc>-predictor-default`) in both modes (Standard: the Deployment's Service; Knative: the
+    route of the predictor's ksvc)."""
+    return f"http://{plan.release.predictor_name(plan.name)}.{plan.namespace}.svc.cluster.local"
 
 
 def default_path(plan: ServicePlan) -> str:
@@ -64,7 +70,9 @@ def _pod_mesh_settings(plan: ServicePlan, env: Environment) -> tuple[dict[str, s
     """
     if env.spec.mesh is None:
         return {"sidecar.istio.io/inject": "false"}, {}
-    annotations = {"sidecar.istio.io/inject": "true", "sidecar.istio.io/nativeSidecar": "true"}
+    annotations = {"sidecar.istio.io/inject": "true"}
+    if kubernetes_of(env).native_sidecars:
+        annotations["sidecar.istio.io/nativeSidecar"] = "true"
     return annotations, {"serviceAccountName": smoke_test_service_account(plan.service or plan.name)}
 
 
@@ -94,7 +102,7 @@ def _job(plan: ServicePlan, smoke: SmokeTest, env: Environment) -> dict:
     container = {
         "name": CONTAINER_NAME,
         "image": smoke.image,
-        "command": ["sh", "-c", SCRIPT],
+        "command": ["sh", "-c", SCRIPT if env.spec.mesh is None or kubernetes_of(env).native_sidecars else CLASSIC_SIDECAR_SCRIPT],
         "env": env_vars,
         "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}},
         "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}},

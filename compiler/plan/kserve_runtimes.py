@@ -23,10 +23,12 @@ from dataclasses import dataclass
 
 from ..spec.image_ref import InvalidReference, parse, with_tag
 from ..upstream import is_gpu_resource
+from .kserve_versions import KServeRelease
 
 RUNTIME_KINDS = ("ServingRuntime", "ClusterServingRuntime")
 KSERVE_CONTAINER = "kserve-container"
 GPU_TAGGED_RUNTIMES = ("kserve-tensorflow-serving", "kserve-torchserve")  # constants.TFServing, TorchServe
+HUGGINGFACE_RUNTIME = "kserve-huggingfaceserver"  # from v0.12 (kserve_versions huggingface)
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,16 @@ def _third_party_tags(kserve_version: tuple[int, int, int]) -> dict[str, str]:
 def default_runtimes(kserve_version: tuple[int, int, int], overrides: dict[str, str] | None = None) -> tuple[Runtime, ...]:
     """KServe's default ClusterServingRuntimes for a release; `overrides` replaces images by runtime name."""
     third_party = _third_party_tags(kserve_version)
+    release = KServeRelease(kserve_version[:2])
     runtimes = []
     for name, image, formats, protocols in _DEFAULT_RUNTIMES:
+        if name == HUGGINGFACE_RUNTIME and not release.has("huggingface"):
+            continue
         tag = third_party.get(image, _release_tag(kserve_version))
-        source = f"KServe {_release_tag(kserve_version)} default ClusterServingRuntime"
+        # Before ServingRuntimes (v0.8) the image of each framework field came from the
+        # inferenceservice-config ConfigMap's `predictors`, not from a ClusterServingRuntime.
+        kind = "default ClusterServingRuntime" if release.has("serving-runtime") else "inferenceservice-config predictor image (no ServingRuntimes before v0.8)"
+        source = f"KServe {_release_tag(kserve_version)} {kind}"
         reference = f"{image}:{tag}"
         if overrides and name in overrides:
             reference, source = overrides[name], "environment spec.images.runtimes"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .. import upstream
 from ..spec.scaling import ExternalMetric, Scaling
+from .kserve_versions import KServeRelease
 
 
 # Who owns the predictor's replicas (exactly one):
@@ -54,7 +55,7 @@ def autoscaler_owner(scaling: Scaling, mode: str | None, kserve_version: tuple[i
     if scaling.metric in ("cpu", "memory") and _has_windows(scaling):
         return "hpa"  # KServe's own HPA leaves spec.behavior empty (hpa_reconciler createHPA)
     fixed = scaling.metric is None and scaling.min_replicas is not None and scaling.min_replicas >= 1 and scaling.max_replicas == scaling.min_replicas
-    if fixed and kserve_version >= upstream.CLASS_NONE_RELEASE:
+    if fixed and KServeRelease(kserve_version[:2]).has("autoscaler-none"):
         return "fixed"
     return "kserve-hpa"
 

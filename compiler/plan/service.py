@@ -16,6 +16,7 @@ from ..errors import Location
 from ..source.resolve import Layer
 from ..spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
 from .scaling import AutoscalerPlan, plan_autoscaler
+from .kserve_versions import KServeRelease
 from ..spec.scaling import Scaling
 from ..spec.traffic import Exposure
 from .traffic import TrafficPlan
@@ -74,6 +75,11 @@ class ServicePlan:
     traffic: TrafficPlan | None = None
     exposure: Exposure = field(default_factory=Exposure)
     access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
+
+    @property
+    def release(self) -> KServeRelease:
+        """What the environment's KServe release spells and accepts (plan/kserve_versions.py)."""
+        return KServeRelease(self.kserve_version[:2])
 
     def locate(self, *key_path: str | int) -> Location:
         """Where in the user's files the spec key path was set (for output → input tracing)."""
@@ -253,7 +259,7 @@ def lower_service(service: ModelService, env: Environment, layer: Layer, source:
         source=source,
         mode=spec.mode,
         kserve_version=kserve_version,
-        deployment_mode=upstream.deployment_mode_value(spec.mode, kserve_version),
+        deployment_mode=KServeRelease(kserve_version[:2]).deployment_mode(spec.mode),
         labels=recommended_labels(service, env),
         annotations=annotations,
         predictor=spec.predictor,
@@ -291,7 +297,7 @@ def _plan_without_pods(service: ModelService, env: Environment, layer: Layer, so
         source=source,
         mode=spec.mode or "",
         kserve_version=kserve_version,
-        deployment_mode=upstream.deployment_mode_value(spec.mode, kserve_version) if spec.mode else "",
+        deployment_mode=KServeRelease(kserve_version[:2]).deployment_mode(spec.mode) if spec.mode else "",
         labels=recommended_labels(service, env),
         annotations={k: v for k, v in service.metadata.annotations.items() if k != upstream.DEPLOYMENT_MODE_ANNOTATION},
         predictor=spec.predictor,

@@ -24,6 +24,7 @@ from typing import Literal
 from .. import naming
 from .kserve_runtimes import default_runtimes, select_runtime
 from ..spec.models import Environment, ModelService, Predictor, parse_version
+from .kserve_versions import KServeRelease, release_of
 
 Strategy = Literal["single", "native", "canary", "split"]
 # Modes whose traffic this module plans; ModelMesh routes through its own shared Service.
@@ -31,9 +32,6 @@ ROUTED_MODES = ("knative", "standard")
 
 # ---------------------------------------------------------------- upstream facts
 
-# KServe v0.20 added spec.canary[] for Standard mode (kserve#5672, kserve/website#734); earlier
-# releases ignore canaryTrafficPercent in Standard mode (kserve#5335).
-SPEC_CANARY_RELEASE = (0, 20, 0)
 # KServe's ingress config `localGatewayService` (default): in Knative mode KServe's own
 # VirtualService reaches a Knative Service through this gateway with the Host header set to the
 # service's cluster-local name; so do ours (iter8's KServe templates route the same way).
@@ -75,7 +73,8 @@ def destination_rule_name(service: str, version: str) -> str:
 
 def has_native_canary(service: ModelService, env: Environment) -> bool:
     """KServe splits versions itself: Knative mode always, Standard mode from v0.20."""
-    return service.spec.mode == "knative" or parse_version(env.spec.versions.kserve) >= SPEC_CANARY_RELEASE
+    # Before spec.canary (kserve_versions) Standard mode ignores canaryTrafficPercent (kserve#5335).
+    return service.spec.mode == "knative" or release_of(env).has("spec-canary")
 
 
 def strategy(service: ModelService, env: Environment) -> Strategy:
@@ -150,16 +149,16 @@ class TrafficPlan:
         return route_name(self.service)
 
 
-def _destination_host(service: str, version: str, index: int, chosen: Strategy, namespace: str) -> str:
+def _destination_host(service: str, version: str, index: int, chosen: Strategy, namespace: str, release: KServeRelease) -> str:
     """Standard mode: the Service KServe makes for the version's predictor."""
     if chosen == "canary" and index == 0:
-        return cluster_host(f"{service}-predictor", namespace)  # the stable predictor is unnamed
+        return cluster_host(release.predictor_name(service), namespace)  # the stable predictor is unnamed
     # spec.canary names a canary's Deployment and Service `<isvc>-<name>-predictor`; a split
-    # version's InferenceService `<service>-<version>` has predictor `<service>-<version>-predictor`.
-    return cluster_host(f"{service}-{version}-predictor", namespace)
+    # version's InferenceService `<service>-<version>` has the predictor of its own name.
+    return cluster_host(release.predictor_name(f"{service}-{version}"), namespace)
 
 
-def _knative_destinations(service: ModelService, chosen: Strategy, namespace: str) -> tuple[Destination, ...]:
+def _knative_destinations(service: ModelService, chosen: Strategy, namespace: str, release: KServeRelease) -> tuple[Destination, ...]:
     name = service.metadata.name
     if chosen == "split":
         versions = [(v.name, v.weight, naming.version_isvc_name(name, v.name)) for v in service.spec.versions]
@@ -167,18 +166,18 @@ def _knative_destinations(service: ModelService, chosen: Strategy, namespace: st
         # One Knative Service; Knative itself splits between its revisions (native canary).
         versions = [(None, 100, name)]
     return tuple(
-        Destination(version, weight, KNATIVE_LOCAL_GATEWAY, KNATIVE_LOCAL_GATEWAY_PORT, host_header=cluster_host(f"{isvc}-predictor", namespace))
+        Destination(version, weight, KNATIVE_LOCAL_GATEWAY, KNATIVE_LOCAL_GATEWAY_PORT, host_header=cluster_host(release.predictor_name(isvc), namespace))
         for version, weight, isvc in versions
     )
 
 
-def _standard_destinations(service: ModelService, chosen: Strategy, namespace: str) -> tuple[tuple[Destination, ...], tuple[SubsetRule, ...]]:
+def _standard_destinations(service: ModelService, chosen: Strategy, namespace: str, release: KServeRelease) -> tuple[tuple[Destination, ...], tuple[SubsetRule, ...]]:
     name = service.metadata.name
     if chosen in ("single", "native"):
-        return (Destination(None, 100, cluster_host(f"{name}-predictor", namespace), PREDICTOR_SERVICE_PORT),), ()
+        return (Destination(None, 100, cluster_host(release.predictor_name(name), namespace), PREDICTOR_SERVICE_PORT),), ()
     destinations, rules = [], []
     for index, version in enumerate(service.spec.versions):
-        host = _destination_host(name, version.name, index, chosen, namespace)
+        host = _destination_host(name, version.name, index, chosen, namespace, release)
         destinations.append(Destination(version.name, version.weight, host, PREDICTOR_SERVICE_PORT, subset=version.name))
         rules.append(SubsetRule(destination_rule_name(name, version.name), host, version.name, {VERSION_LABEL: version.name}, index))
     return tuple(destinations), tuple(rules)
@@ -200,7 +199,7 @@ def _mesh_service(service: ModelService, namespace: str) -> MeshService:
     return MeshService(name, selector={"app.kubernetes.io/name": name, "component": "predictor"}, target_port=_server_port(first))
 
 
-def _mesh_host(service: ModelService, chosen: Strategy, namespace: str) -> str | None:
+def _mesh_host(service: ModelService, chosen: Strategy, namespace: str, release: KServeRelease) -> str | None:
     """The cluster-local host our VirtualService answers for callers inside the mesh.
 
     Knative mode with one InferenceService: none. KServe's own VirtualService already serves
@@ -210,7 +209,7 @@ def _mesh_host(service: ModelService, chosen: Strategy, namespace: str) -> str |
         return cluster_host(name, namespace)
     if service.spec.mode == "knative":
         return None
-    return cluster_host(f"{name}-predictor", namespace)
+    return cluster_host(release.predictor_name(name), namespace)
 
 
 def _retries(service: ModelService) -> dict | None:
@@ -269,12 +268,13 @@ def plan_traffic(service: ModelService, env: Environment) -> TrafficPlan:
     name = service.metadata.name
     namespace = env.spec.namespace
     chosen = strategy(service, env)
+    release = release_of(env)
     if spec.mode == "knative":
-        destinations, rules = _knative_destinations(service, chosen, namespace), ()
+        destinations, rules = _knative_destinations(service, chosen, namespace, release), ()
     else:
-        destinations, rules = _standard_destinations(service, chosen, namespace)
+        destinations, rules = _standard_destinations(service, chosen, namespace, release)
     public = _gateway_hosts(service, env)
-    mesh_host = _mesh_host(service, chosen, namespace)
+    mesh_host = _mesh_host(service, chosen, namespace, release)
     hosts = tuple(public) + ((mesh_host,) if mesh_host else ())
     gateways = []
     if public and env.spec.mesh is not None:
@@ -298,7 +298,7 @@ def plan_traffic(service: ModelService, env: Environment) -> TrafficPlan:
         match_headers=_header_match(spec.exposure),
         mesh_service=_mesh_service(service, namespace) if chosen == "split" else None,
         custom_domain=spec.exposure.custom_domain,
-        domain_mapping_target=f"{name}-predictor" if spec.mode == "knative" and single_isvc and spec.exposure.custom_domain and not spec.exposure.public else None,
+        domain_mapping_target=release.predictor_name(name) if spec.mode == "knative" and single_isvc and spec.exposure.custom_domain and not spec.exposure.public else None,
     )
 
 

@@ -121,6 +121,8 @@ def runtime_known(ctx: RuleContext) -> Iterator[Finding]:
     model = ctx.service.spec.predictor.model
     if model is None or modelmesh.is_modelmesh(ctx.service.spec.mode) or _runtime(ctx) is not None:
         return  # MM-01 checks the runtime of a ModelMesh model
+    if model.format == "huggingface" and not ctx.release.has("huggingface"):
+        return  # KS-24: this KServe release has no Hugging Face server at all
     if model.runtime:
         yield Finding(MODEL + ("runtime",), f"runtime {model.runtime!r} is neither a KServe default runtime nor listed in the environment", f"add its image to environments/{ctx.env_name}.yaml spec.images.runtimes.{model.runtime}")
         return

@@ -21,7 +21,7 @@ def deployment_mode(ctx: RuleContext) -> Iterator[Finding]:
     if spec.mode is None:
         yield Finding(("spec",), "no deployment mode for this service", "set `spec.mode: knative` or `standard`, or `defaults: {mode: ...}` in the environment")
         return
-    expected = upstream.deployment_mode_value(spec.mode, ctx.kserve_version)
+    expected = ctx.release.deployment_mode(spec.mode)
     written = ctx.service.metadata.annotations.get(upstream.DEPLOYMENT_MODE_ANNOTATION)
     if written is not None and written != expected:
         yield Finding(
@@ -43,10 +43,11 @@ def service_name(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("KS-04", "`<name>-predictor-<namespace>` fits a 63-character DNS label", source="kserve#4807, #1377")
 def host_label_length(ctx: RuleContext) -> Iterator[Finding]:
-    """KServe and Knative build host names from `<isvc>-predictor-<namespace>`; a label longer
-    than 63 characters makes the route fail at runtime, long after the apply succeeded."""
+    """KServe and Knative build host names from `<isvc>-predictor-<namespace>` (before v0.11
+    `<isvc>-predictor-default-<namespace>`); a label longer than 63 characters makes the route
+    fail at runtime, long after the apply succeeded."""
     name = ctx.service.metadata.name
-    label = f"{name}-predictor-{ctx.environment.spec.namespace}"
+    label = f"{ctx.release.predictor_name(name)}-{ctx.environment.spec.namespace}"
     if len(label) > upstream.DNS_LABEL_MAX:
         excess = len(label) - upstream.DNS_LABEL_MAX
         yield Finding(("metadata", "name"), f"host label {label!r} is {len(label)} characters (max {upstream.DNS_LABEL_MAX})", f"shorten the service name or the namespace by {excess} characters")

@@ -18,6 +18,7 @@ from .. import upstream
 from ..emit.manifest import Manifest
 from ..emit.references import ISTIO_NETWORKING, unresolved_references
 from ..errors import Diagnostic, Location
+from ..plan.kserve_versions import KServeRelease, release_of
 from ..source.resolve import Layer
 from ..spec.models import Environment
 from .registry import registered_rules, rule
@@ -77,12 +78,12 @@ _KNATIVE_MODES = ("Knative", "Serverless")
 _STANDARD_MODES = ("Standard", "RawDeployment")
 
 
-def owned_names(isvc: Manifest) -> dict[tuple[str, str, str, str], str]:
+def owned_names(isvc: Manifest, release: KServeRelease) -> dict[tuple[str, str, str, str], str]:
     """(group, kind, namespace, name) of the objects KServe, Knative and net-istio create for an
     InferenceService → who creates it (serving-rules §4; KServe ingress_reconciler.go)."""
     name, namespace = isvc.name, isvc.namespace
     mode = ((isvc.body.get("metadata") or {}).get("annotations") or {}).get(upstream.DEPLOYMENT_MODE_ANNOTATION)
-    component = upstream.predictor_name(name)
+    component = release.predictor_name(name)
     owned: dict[tuple[str, str, str, str], str] = {}
     if mode in _KNATIVE_MODES:
         owned[(ISTIO_NETWORKING, "VirtualService", namespace, name)] = "KServe's top-level route"
@@ -117,7 +118,7 @@ def no_owned_names(ctx: EnvironmentContext) -> Iterator[EnvironmentFinding]:
     owned = _platform_names()
     for manifest in ctx.manifests:
         if manifest.kind == "InferenceService":
-            owned.update(owned_names(manifest))
+            owned.update(owned_names(manifest, release_of(ctx.environment)))
     for manifest in ctx.manifests:
         owner = owned.get(manifest.identity)
         if owner is not None and manifest.kind != "InferenceService":

@@ -10,6 +10,7 @@ from typing import Callable, Iterable
 
 from ..errors import Severity
 from ..source.resolve import Layer
+from ..plan.kserve_versions import KServeRelease, release_of
 from ..spec.models import Environment, ModelService, parse_version
 
 
@@ -29,10 +30,22 @@ class RuleContext:
     layer: Layer  # positions of the resolved service document
     env_name: str
     extra: dict = field(default_factory=dict)
+    env_layer: Layer | None = None  # the environment document: positions of its keys
+
+    def version_line(self, component: str = "kserve") -> str:
+        """Where the environment names the version of `component` (spec.versions.<component>)."""
+        if self.env_layer is None:
+            return f"environments/{self.env_name}.yaml"
+        return str(self.env_layer.locate(("spec", "versions", component)))
 
     @property
     def kserve_version(self) -> tuple[int, int, int]:
         return parse_version(self.environment.spec.versions.kserve)
+
+    @property
+    def release(self) -> KServeRelease:
+        """What the environment's KServe release spells and accepts (plan/kserve_versions.py)."""
+        return release_of(self.environment)
 
 
 RuleCheck = Callable[[RuleContext], Iterable[Finding]]

@@ -70,16 +70,28 @@ def metric_settings(ctx: RuleContext) -> Iterator[Finding]:
 def autoscaler_class(ctx: RuleContext) -> Iterator[Finding]:
     """KEDA scaling (an external metric given as a query) needs KServe v0.15 or later, where
     class `keda` and `spec.predictor.autoScaling` arrived, and KEDA in the cluster (the
-    environment's `autoscaling.keda: true`). The compiler writes `serving.kserve.io/autoscalerClass`
-    from spec.scaling; a hand-written one that disagrees is an error."""
+    environment's `autoscaling.keda: true`). An HPA of the compiler's own (an external metric
+    by name, or cpu/memory with stabilization windows) needs class `external`, which KServe
+    honours from v0.12 (kserve#3086): an older KServe creates its own HPA `<isvc>-predictor`
+    beside ours and the two fight over the replicas. The compiler writes
+    `serving.kserve.io/autoscalerClass` from spec.scaling; a hand-written one that disagrees is
+    an error."""
     owner = _owner(ctx)
     env = ctx.env_name
     if owner == "keda":
         where = SCALING + ("external", "query")
-        if ctx.kserve_version < upstream.KEDA_RELEASE:
+        if not ctx.release.has("keda"):
             yield Finding(where, f"KEDA scaling needs KServe 0.15 or later; environment {env!r} runs {ctx.environment.spec.versions.kserve}", "scale on a metric name instead (an HPA), or upgrade KServe")
         if not ctx.environment.spec.autoscaling.keda:
             yield Finding(where, f"environment {env!r} does not have KEDA", f"set `autoscaling: {{keda: true}}` in environments/{env}.yaml if KEDA is installed, or scale on a metric name (an HPA)")
+    if owner == "hpa" and not ctx.release.has("autoscaler-external"):
+        scaling = ctx.service.spec.scaling
+        why, where = ("an external metric by name", SCALING + ("external", "name")) if scaling.metric == "external" else ("stabilization windows", SCALING + ("stabilization",))
+        yield Finding(
+            where,
+            f"{why} needs an HPA of the compiler's own and autoscalerClass external, which KServe honours from 0.12; environment {env!r} runs KServe {ctx.environment.spec.versions.kserve} ({ctx.version_line()}), whose own HPA would fight it",
+            "upgrade KServe to 0.12 or later, or scale on cpu or memory without stabilization (KServe's own HPA)",
+        )
     written = _written_class(ctx)
     if written is None or owner == "hpa":  # KS-19 covers the compiler's own HPA
         return

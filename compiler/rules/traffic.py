@@ -13,7 +13,6 @@ from .. import naming, upstream
 from ..plan.traffic import (
     RESERVED_VERSION_NAMES,
     ROUTED_MODES,
-    SPEC_CANARY_RELEASE,
     VERSION_LABEL,
     has_route_settings,
     plan_traffic,
@@ -40,7 +39,7 @@ def knative_canary(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.service.spec
     if not _routed(ctx) or not spec.versions:
         return
-    if spec.mode == "standard" and spec.canary_strategy == "native" and ctx.kserve_version < SPEC_CANARY_RELEASE and len(spec.versions) > 1:
+    if spec.mode == "standard" and spec.canary_strategy == "native" and not ctx.release.has("spec-canary") and len(spec.versions) > 1:
         yield Finding(("spec", "canaryStrategy"), f"canaryStrategy native in Standard mode needs KServe v0.20's spec.canary; this environment runs {ctx.environment.spec.versions.kserve} (canaryTrafficPercent is ignored in Standard mode)", "use `canaryStrategy: auto` or `split` (one InferenceService per version behind a VirtualService)")
     if strategy(ctx.service, ctx.environment) == "native" and len(spec.versions) > 2:
         yield Finding(VERSIONS, f"a Knative canary splits traffic between two revisions, but {len(spec.versions)} versions are listed", "keep the rolled-out version and the new one, or set `canaryStrategy: split`")
@@ -60,7 +59,7 @@ def standard_canary(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.service.spec
     if not _routed(ctx) or strategy(ctx.service, ctx.environment) != "canary":
         return
-    if ctx.kserve_version < SPEC_CANARY_RELEASE:
+    if not ctx.release.has("spec-canary"):
         return  # KS-13 explains that this KServe has no spec.canary
     names = [version.name for version in spec.versions]
     for index, version in enumerate(spec.versions):
@@ -137,7 +136,7 @@ def version_names(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(where, f"version name {version.name!r} is reserved", "use another name, e.g. v1")
         if split:
             isvc = naming.version_isvc_name(ctx.service.metadata.name, version.name)
-            label = f"{isvc}-predictor-{ctx.environment.spec.namespace}"
+            label = f"{ctx.release.predictor_name(isvc)}-{ctx.environment.spec.namespace}"
             if len(label) > upstream.DNS_LABEL_MAX:
                 yield Finding(where, f"host label {label!r} of the version's InferenceService is {len(label)} characters (max {upstream.DNS_LABEL_MAX})", "shorten the version or service name")
 

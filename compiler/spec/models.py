@@ -173,9 +173,14 @@ class ModelService(SpecModel):
 VersionString = Annotated[str, StringConstraints(pattern=r"^v?\d+\.\d+(\.\d+)?([-+.][0-9A-Za-z.-]+)?$")]
 
 
+# Rule VERSION explains a release it does not know (`latest`, 0.99, 1.22) better than a pattern
+# can; editors still see the pattern.
+ReleaseString = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^v?\d+\.\d+(\.\d+)?([-+.][0-9A-Za-z.-]+)?$"})]
+
+
 class TargetVersions(SpecModel):
-    kubernetes: VersionString = Field(description="Kubernetes version of the cluster, e.g. 1.33.")
-    kserve: VersionString = Field(description="KServe version, e.g. 0.15.2: picks the deploymentMode spelling.")
+    kubernetes: ReleaseString = Field(description="Kubernetes version of the cluster, e.g. 1.33 (1.25 or later).")
+    kserve: ReleaseString = Field(description="KServe version, e.g. 0.15.2 (0.7 to 0.20): decides how every KServe object is spelled (docs/versions.md).")
     knative: VersionString | None = None
     istio: VersionString | None = None
     cert_manager: VersionString | None = None
@@ -184,6 +189,12 @@ class TargetVersions(SpecModel):
 class SchemaSources(SpecModel):
     crds: list[str] = Field(default_factory=list, description="CRD files or folders, relative to the environment file.")
     schema_locations: list[str] = Field(default_factory=list, description="kubeconform-style schema location templates.")
+    kserve_crds: list[str] = Field(
+        default_factory=list,
+        description="The CRDs of the environment's own KServe release: folders, files or URLs, where {{.KServeVersion}} is the "
+        "release's tag (v0.15.2 for versions.kserve 0.15.2). KServe's kinds are then validated against these only. "
+        "URLs are read from the cache `inferplane schemas pull --env ENV` fills.",
+    )
 
 
 class EnvironmentSpec(SpecModel):

@@ -57,6 +57,14 @@ class DiskCache:
     def has_schema(self, url: str) -> bool:
         return self._url_ref(url).is_file()
 
+    def schema_file(self, url: str) -> Path | None:
+        """The cached file of url (for readers that take a path, such as CRD sources), or None
+        when it was never pulled or no longer matches its hash."""
+        ref = self._url_ref(url)
+        if self.read_schema(url) is None:
+            return None
+        return self._blob(ref.read_text(encoding="utf-8").split(" ", 1)[0])
+
     def read_schema(self, url: str) -> bytes | None:
         """The cached body of url, or None when it was never pulled or the blob does not match its hash."""
         ref = self._url_ref(url)

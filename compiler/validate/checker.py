@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import apiserver
 from .messages import Finding, describe
 from .registry import SchemaRegistry
 from .model import Status
@@ -57,6 +58,7 @@ def check_object(body: Any, registry: SchemaRegistry, *, ignore_missing_schemas:
     if not valid:
         findings.extend(describe(kind_schema.compiled.violations(body)))
     findings.extend(kind_schema.list_types.check(body))
+    findings.extend(apiserver.check(body))  # what the server checks in Go beyond the published schema
     skipped: list[tuple[str, str, str]] = []
     if cel and kind_schema.cel_schema is not None:
         _check_cel(kind_schema, body, findings, skipped)

@@ -186,3 +186,26 @@ def pull_schemas(
             if not failed_here:
                 report.not_found.append((api_version, kind))
     return report
+
+
+def pull_crd_files(urls: Iterable[str], cache_dir: Path, fetch: Fetch = urllib_fetch) -> PullReport:
+    """Download CRD files (an environment's validation.kserveCrds URLs) into the cache, where
+    compile reads them as CRD sources. Each must hold a CustomResourceDefinition."""
+    cache = DiskCache(cache_dir)
+    report = PullReport()
+    for url in sorted(set(urls)):
+        if cache.read_schema(url) is not None:
+            report.cached.append(url)
+            continue
+        try:
+            body = fetch(url)
+        except Exception as error:  # noqa: BLE001 - any transport failure is reported, not raised
+            report.failed.append((url, str(error)))
+            continue
+        if body is None:
+            report.failed.append((url, "not found"))
+        elif b"CustomResourceDefinition" not in body:
+            report.failed.append((url, "not a CustomResourceDefinition"))
+        else:
+            report.fetched.append((url, cache.store_schema(url, body)))
+    return report

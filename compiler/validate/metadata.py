@@ -18,6 +18,8 @@ QUALIFIED_NAME = (
     r"[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"
 )
 LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"
+# path.IsValidPathSegmentName (RBAC names): anything but '.', '..', '/' and '%' ("system:controller:x").
+PATH_SEGMENT = r"^([^/%.][^/%]*|\.[^/%.][^/%]*|\.\.[^/%]+)$"
 # resource.Quantity as controller-gen writes it into every CRD (resources, limits, storage sizes).
 QUANTITY = r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$"
 
@@ -28,6 +30,7 @@ PATTERN_HELP = {
     DNS1035_LABEL: "must be a DNS-1035 label: lowercase letters, digits and '-', starting with a letter and ending with a letter or digit",
     QUALIFIED_NAME: "must be a qualified name: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
     LABEL_VALUE: "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+    PATH_SEGMENT: "may not be '.' or '..', and may not contain '/' or '%'",
     QUANTITY: "is not a quantity: expected a number with an optional suffix, such as 500m, 2, 1.5Gi or 1e3",
 }
 
@@ -50,10 +53,11 @@ _OWNER_REFERENCE = {
 }
 
 
-def _name_rules(name_pattern: str, max_length: int) -> dict:
+def _name_rules(name_pattern: str, max_length: int | None) -> dict:
     """The checks on name, namespace, labels and annotations that hold for every kind."""
+    name = {"type": "string", "pattern": name_pattern} | ({"maxLength": max_length} if max_length else {})
     return {
-        "name": {"type": "string", "maxLength": max_length, "pattern": name_pattern},
+        "name": name,
         "generateName": {"type": "string"},
         "namespace": {"type": "string", "maxLength": 63, "pattern": DNS1123_LABEL},
         "labels": {
@@ -94,7 +98,7 @@ def object_meta(*, root: bool, name_pattern: str = DNS1123_SUBDOMAIN, max_length
     return schema
 
 
-def name_rules_only(name_pattern: str = DNS1123_SUBDOMAIN, max_length: int = 253) -> dict:
+def name_rules_only(name_pattern: str = DNS1123_SUBDOMAIN, max_length: int | None = 253) -> dict:
     """For kinds whose schema already describes ObjectMeta: only the rules that schema lacks."""
     return {
         "type": "object",
@@ -108,6 +112,8 @@ def name_rules_only(name_pattern: str = DNS1123_SUBDOMAIN, max_length: int = 253
 CORE_NAME_RULES = {
     ("", "Namespace"): (DNS1123_LABEL, 63),
     ("", "Service"): (DNS1035_LABEL, 63),
+    # pkg/apis/rbac/validation: ValidateRBACName = path.IsValidPathSegmentName, no length of its own.
+    **{("rbac.authorization.k8s.io", kind): (PATH_SEGMENT, None) for kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")},
 }
 
 

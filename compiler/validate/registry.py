@@ -1,7 +1,9 @@
 """Where the schema of a kind comes from, compiled once per (apiVersion, kind).
 
 Precedence: CRD files first (the cluster's own truth), then schema locations in the order given,
-then the built-in kinds of the chosen Kubernetes version. Extensions are applied to whichever
+then the built-in kinds of the chosen Kubernetes version. A group can be pinned to CRD files of its
+own (`pinned_crds`: the KServe release an environment runs): its kinds then come from those files
+only, and a kind they do not define has no schema, however many other sources define it. Extensions are applied to whichever
 schema was found, before it is compiled.
 """
 
@@ -70,6 +72,7 @@ class SchemaRegistry:
         cache_dir: Path | None = None,
         extensions: Iterable[SchemaExtension] = (),
         engine: str = "auto",
+        pinned_crds: Iterable[tuple[str, tuple[Path, ...]]] = (),
     ):
         self.kubernetes_version = kubernetes_version
         self.crd_paths = tuple(Path(p) for p in crd_paths)
@@ -77,12 +80,14 @@ class SchemaRegistry:
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.extensions = tuple(extensions)
         self.engine_name = engine
+        self.pinned_crds = tuple((group, tuple(Path(p) for p in paths)) for group, paths in pinned_crds)
         self._setup()
 
     def _setup(self) -> None:
         self._cache = DiskCache(self.cache_dir) if self.cache_dir else None
         self._core = CoreSchemas(self.kubernetes_version)
         self._crds = CrdSource(self.crd_paths, self._cache)
+        self._pinned = {group: CrdSource(paths, self._cache) for group, paths in self.pinned_crds}
         self._locations = [SchemaLocation.parse(location) for location in self.schema_locations]
         self._engine = make_engine(self.engine_name)
         self._crd_formats = crd_dialect(self.kubernetes_version)
@@ -92,7 +97,7 @@ class SchemaRegistry:
     # Worker processes get the registry by pickling on platforms without fork: send the settings,
     # rebuild the (unpicklable) compiled validators lazily on the other side.
     def __getstate__(self) -> dict:
-        keys = ("kubernetes_version", "crd_paths", "schema_locations", "cache_dir", "extensions", "engine_name")
+        keys = ("kubernetes_version", "crd_paths", "schema_locations", "cache_dir", "extensions", "engine_name", "pinned_crds")
         return {key: getattr(self, key) for key in keys}
 
     def __setstate__(self, state: dict) -> None:
@@ -115,6 +120,10 @@ class SchemaRegistry:
             self._kinds[key] = self._compile(api_version, kind)
         return self._kinds[key]
 
+    def is_pinned(self, api_version: str) -> bool:
+        """Whether the group's kinds come only from its own CRD files (a kind missing there does not exist)."""
+        return _split(api_version)[0] in self._pinned
+
     def missing_reason(self, api_version: str, kind: str) -> str:
         return self._why_missing.get((api_version, kind), f"no schema for {kind} ({api_version})")
 
@@ -122,8 +131,9 @@ class SchemaRegistry:
         """The JSON schema for a kind before compiling, and the raw CRD schema when it came from a CRD."""
         group, version = _split(api_version)
         not_served = None
-        if group and self._crds.files:
-            definition = self._crds.find(group, kind)
+        crds = self._pinned.get(group, self._crds)
+        if group and crds.files:
+            definition = crds.find(group, kind)
             if definition is not None:
                 entry = definition.versions.get(version)
                 if entry is not None and entry.served:
@@ -131,6 +141,10 @@ class SchemaRegistry:
                     return LoadedSchema(schema, {}, f"CRD {definition.source}", self._crd_formats), entry.openapi
                 served = ", ".join(definition.served_versions) or "none"
                 not_served = f"the CRD in {definition.source} does not serve {version} (served: {served})"
+        if group in self._pinned:
+            where = ", ".join(str(path) for path in dict(self.pinned_crds)[group])
+            self._why_missing[(api_version, kind)] = f"no schema for {kind} ({api_version}): " + (not_served or f"the CRDs of this group ({where}) do not define it")
+            return None
         for location in self._locations:
             found = location.read(api_version, kind, self.kubernetes_version, self._cache)
             if found is not None:

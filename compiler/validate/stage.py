@@ -15,6 +15,8 @@ from ..source.load import display_path
 from ..spec.models import Environment
 from . import SchemaExtension, SchemaRegistry, ValidationInput, validate_objects
 from .asm import ASM_EXTENSIONS
+from .cache import DiskCache
+from .locations import is_url
 
 
 class SchemaOptions(Protocol):
@@ -32,9 +34,13 @@ class SchemaRegistryCache:
         self._registries: dict[tuple, SchemaRegistry] = {}
         self._cache_dir = cache_dir  # parsed CRDs by content hash: a cold compile skips re-parsing
 
-    def get(self, kubernetes_version: str, crd_paths: tuple[Path, ...], schema_locations: tuple[str, ...], extensions: tuple[SchemaExtension, ...] = ()) -> SchemaRegistry:
+    @property
+    def cache_dir(self) -> Path | None:
+        return self._cache_dir
+
+    def get(self, kubernetes_version: str, crd_paths: tuple[Path, ...], schema_locations: tuple[str, ...], extensions: tuple[SchemaExtension, ...] = (), pinned_crds: tuple[tuple[str, tuple[Path, ...]], ...] = ()) -> SchemaRegistry:
         # Extensions hold dicts (unhashable): the key names them.
-        key = (kubernetes_version, crd_paths, schema_locations, tuple(extension.name for extension in extensions))
+        key = (kubernetes_version, crd_paths, schema_locations, tuple(extension.name for extension in extensions), pinned_crds)
         if key not in self._registries:
             self._registries[key] = SchemaRegistry(
                 kubernetes_version=kubernetes_version,
@@ -42,6 +48,7 @@ class SchemaRegistryCache:
                 schema_locations=list(schema_locations),
                 cache_dir=self._cache_dir,
                 extensions=extensions,
+                pinned_crds=pinned_crds,
             )
         return self._registries[key]
 
@@ -76,6 +83,47 @@ def schema_sources(env: Environment, env_dir: Path, options: SchemaOptions) -> t
     return tuple(dict.fromkeys(paths)), notices
 
 
+KSERVE_GROUP = "serving.kserve.io"
+KSERVE_VERSION_VARIABLE = "{{.KServeVersion}}"
+
+
+def kserve_tag(env: Environment) -> str:
+    """`{{.KServeVersion}}` of validation.kserveCrds: the release's tag, v0.15.2 for 0.15.2."""
+    version = env.spec.versions.kserve
+    return version if version.startswith("v") else f"v{version}"
+
+
+def kserve_crd_targets(env: Environment) -> list[str]:
+    """validation.kserveCrds with the environment's release filled in (paths stay relative)."""
+    return [entry.replace(KSERVE_VERSION_VARIABLE, kserve_tag(env)) for entry in env.spec.validation.kserve_crds]
+
+
+def kserve_crd_sources(env: Environment, env_dir: Path, cache_dir: Path | None) -> tuple[tuple[tuple[str, tuple[Path, ...]], ...], list[Diagnostic]]:
+    """The CRD files of the environment's own KServe release (validation.kserveCrds): KServe's
+    kinds are pinned to them, so a field or kind that release lacks fails validation even when
+    another CRD source (a newer snapshot) has it. URLs come from the cache `schemas pull` fills."""
+    paths: list[Path] = []
+    notices: list[Diagnostic] = []
+    cache = DiskCache(cache_dir) if cache_dir else None
+    for index, target in enumerate(kserve_crd_targets(env)):
+        if is_url(target):
+            found = cache.schema_file(target) if cache else None
+            why = f"KServe CRDs {target!r} are not in the cache: KServe's kinds are validated against the other CRD sources"
+            fix = f"run `inferplane schemas pull --env {env.metadata.name}`"
+        else:
+            found = (env_dir / target).resolve()
+            found = found if found.exists() else None
+            why = f"KServe CRD source {target!r} does not exist: KServe's kinds are validated against the other CRD sources"
+            fix = "fix the path to the CRDs of the environment's KServe release"
+        if found is not None:
+            paths.append(found)
+            continue
+        notices.append(Diagnostic("VAL-SOURCE", why, fix, Location(display_path(env_dir / (env.metadata.name + ".yaml"))), "warning", ("spec", "validation", "kserveCrds", index), env.metadata.name))
+    if not env.spec.validation.kserve_crds or notices:
+        return (), notices  # pin only to the complete set: a partial one would drop kinds
+    return ((KSERVE_GROUP, tuple(paths)),), notices
+
+
 def _resolve_location(location: str, env_dir: Path) -> str:
     """Folder templates are relative to the environment file, like its CRD paths; URLs stay."""
     if "://" in location or location == "default" or Path(location).is_absolute():
@@ -86,8 +134,10 @@ def _resolve_location(location: str, env_dir: Path) -> str:
 def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Path, options: SchemaOptions, cache: SchemaRegistryCache) -> list[Diagnostic]:
     env_name = env.metadata.name
     crd_paths, diagnostics = schema_sources(env, env_dir, options)
+    pinned, notices = kserve_crd_sources(env, env_dir, cache.cache_dir)
+    diagnostics.extend(notices)
     locations = tuple(_resolve_location(location, env_dir) for location in env.spec.validation.schema_locations)
-    registry = cache.get(env.spec.versions.kubernetes, crd_paths, locations, mesh_extensions(env))
+    registry = cache.get(env.spec.versions.kubernetes, crd_paths, locations, mesh_extensions(env), pinned)
     inputs = [ValidationInput(body=m.body, file=f"rendered/{env_name}/{m.file_name}", document=0) for m in manifests]
     report = validate_objects(inputs, registry, ignore_missing_schemas=True)
     by_file = {f"rendered/{env_name}/{m.file_name}": m for m in manifests}
@@ -104,6 +154,10 @@ def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Pat
             )
         )
     for api_version, kind in report.missing_schemas:
+        if registry.is_pinned(api_version):
+            # The environment's own KServe release has no such kind: the cluster would reject it.
+            diagnostics.append(Diagnostic("VAL-NO-SCHEMA", f"{registry.missing_reason(api_version, kind)}: KServe {env.spec.versions.kserve} would reject it", "render nothing of this kind for this KServe release, or fix validation.kserveCrds", None, "error", environment=env_name))
+            continue
         diagnostics.append(
             Diagnostic(
                 "VAL-NO-SCHEMA",
