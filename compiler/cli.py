@@ -275,13 +275,6 @@ def validate_command(paths: tuple[Path, ...], kubernetes_version: str, crds: tup
     from .validate.kubeconform import second_opinion
 
     from .validate.asm import ASM_EXTENSIONS
-
-    from .validate.core import pick_version
-
-    try:
-        pick_version(kubernetes_version)
-    except ValueError as error:  # an old or malformed release: one line, exit 2
-        raise UsageError(f"--kubernetes-version: {error}; give 1.25 or later") from None
     extensions = ASM_EXTENSIONS if mesh == "asm" else ()
     registry = SchemaRegistry(kubernetes_version=kubernetes_version, crd_paths=list(crds), schema_locations=list(locations), cache_dir=cache_dir, extensions=extensions)
     report = validate_paths(list(paths), registry, ignore_missing_schemas=ignore_missing_schemas)
@@ -355,12 +348,15 @@ def schema_command(project: Path, check: bool) -> None:
 
 
 @main.command("explain")
-@click.argument("rule_id")
-def explain_command(rule_id: str) -> None:
-    """Show what a rule checks, why, and its upstream source."""
-    from .commands.explain import explain
+@click.argument("diagnostic_id", required=False)
+@click.option("--list", "list_ids", is_flag=True, help="List every ID with a one-line summary.")
+def explain_command(diagnostic_id: str | None, list_ids: bool) -> None:
+    """Show what a diagnostic ID (a rule or a stage's error) checks, why, and its source."""
+    from .commands.explain import explain, listing
 
-    click.echo(explain(rule_id), nl=False)
+    if list_ids == bool(diagnostic_id):
+        raise UsageError("give one ID or --list (not both)")
+    click.echo(listing() if list_ids else explain(diagnostic_id), nl=False)
 
 
 @main.command("promote")

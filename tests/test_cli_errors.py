@@ -129,7 +129,7 @@ USAGE = [
     (("promote", "iris", "--weight", "101"), "Error: Invalid value for '--weight': 101 is not in the range 0<=x<=100."),
     (("promote", "irsi", "--weight", "10"), "inferplane: error: unknown service 'irsi' — did you mean 'iris'? (known: iris, ranker)"),
     (("promote", "iris", "--weight", "10", "--env", "qa"), "inferplane: error: unknown environment 'qa' (known: dev, prod)"),
-    (("explain", "KS-99"), "inferplane: error: unknown rule 'KS-99' — did you mean 'KS-19'? (known: "),
+    (("explain", "KS-99"), "inferplane: error: unknown ID 'KS-99' — did you mean 'KS-19'? — `inferplane explain --list` lists every ID"),
 ]
 
 

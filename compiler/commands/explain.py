@@ -1,18 +1,35 @@
-"""`inferplane explain ID`: a rule's documentation, taken from the rule itself."""
+"""`inferplane explain ID`: what any diagnostic ID means — a rule's own documentation, or the
+stage's for the loading, patching, output, validation and diff IDs (diagnostic_ids.py)."""
 
 from __future__ import annotations
 
 from ..errors import unknown_names
 from ..rules import all_rules
+from .diagnostic_ids import DIAGNOSTIC_IDS
 
 
-def explain(rule_id: str) -> str:
-    """What a rule checks, why, and its upstream source. UsageError for an unknown ID."""
+def known_ids() -> list[str]:
+    return sorted({rule.id for rule in all_rules()} | set(DIAGNOSTIC_IDS))
+
+
+def explain(diagnostic_id: str) -> str:
+    """What an ID checks, why, and its upstream source. UsageError for an unknown ID."""
+    wanted = diagnostic_id.upper()
     rules = {rule.id: rule for rule in all_rules()}
-    rule = rules.get(rule_id.upper())
-    if rule is None:
-        raise unknown_names("rule", [rule_id], rules)
-    text = f"{rule.id} ({rule.severity}): {rule.summary}\n\n{rule.doc}\n"
-    if rule.source:
-        text += f"\nSource: {rule.source}\n"
-    return text
+    if wanted in rules:
+        rule = rules[wanted]
+        text = f"{rule.id} ({rule.severity}): {rule.summary}\n\n{rule.doc}\n"
+        return text + (f"\nSource: {rule.source}\n" if rule.source else "")
+    if wanted in DIAGNOSTIC_IDS:
+        entry = DIAGNOSTIC_IDS[wanted]
+        return f"{entry.id} ({entry.stage}): {entry.summary}\n\n{entry.doc}\n"
+    error = unknown_names("ID", [wanted], known_ids())
+    raise type(error)(str(error).split(" (known:")[0] + " — `inferplane explain --list` lists every ID")
+
+
+def listing() -> str:
+    """One line per ID: the ID and what it is about."""
+    rules = {rule.id: rule.summary for rule in all_rules()}
+    summaries = {**{key: entry.summary for key, entry in DIAGNOSTIC_IDS.items()}, **rules}
+    width = max(map(len, summaries))
+    return "".join(f"{key:<{width}}  {summaries[key]}\n" for key in sorted(summaries))

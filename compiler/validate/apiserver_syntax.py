@@ -2,9 +2,8 @@
 
 Source: kubernetes staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go (IsQualifiedName,
 IsValidLabelValue, IsDNS1123Label, IsDNS1123Subdomain, IsWildcardDNS1123Subdomain, IsValidPortName,
-IsConfigMapKey, RegexError, MaxLenError), pkg/api/validation/path (IsValidPathSegmentName) and Go's
-encoding/base64 (how a Secret's `data` is decoded). Each function returns the messages the server
-would give, empty when the value is valid.
+IsConfigMapKey, RegexError, MaxLenError) and pkg/api/validation/path (IsValidPathSegmentName).
+Each function returns the messages the server would give, empty when the value is valid.
 """
 
 from __future__ import annotations
@@ -144,40 +143,6 @@ def path_segment_name(value: str) -> list[str]:
 
 
 _BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-
-
-def base64_error(text: str) -> str | None:
-    """Go's base64.StdEncoding.Decode, as encoding/json decodes a []byte (a Secret's `data`):
-    "illegal base64 data at input byte N" with Go's N, or None. Newlines are skipped."""
-    position, length = 0, len(text)
-
-    def skip_newlines(at: int) -> int:
-        while at < length and text[at] in "\r\n":
-            at += 1
-        return at
-
-    while True:
-        for read in range(4):
-            position = skip_newlines(position)
-            if position == length:
-                return None if read == 0 else _corrupt(position - read)
-            char = text[position]
-            position += 1
-            if char in _BASE64:
-                continue
-            if char != "=":
-                return _corrupt(position - 1)
-            if read in (0, 1):
-                return _corrupt(position - 1)  # padding too early
-            if read == 2:
-                position = skip_newlines(position)
-                if position == length:
-                    return _corrupt(length)  # one '=' where two are needed
-                if text[position] != "=":
-                    return _corrupt(position - 1)
-                position += 1
-            position = skip_newlines(position)
-            return _corrupt(position) if position < length else None  # anything after the padding
 
 
 def _corrupt(offset: int) -> str:
