@@ -96,3 +96,19 @@ def test_loading_reads_scalars_as_the_cluster_does(text, value):
 def test_fast_loading_gives_keys_as_text_like_the_compiler_loader():
     [document], _ = load_documents("portLevelMtls:\n  8080:\n    mode: STRICT\n", "f.yaml")
     assert document == {"portLevelMtls": {"8080": {"mode": "STRICT"}}}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")), None),
+        ("kind: ConfigMap\nkind: Secret\n", 2),
+        ("spec: !!python/object:os.system [1]\n", 1),
+    ],
+)
+def test_a_refused_rendered_file_keeps_the_loaders_own_id(text, line):
+    """An input limit, a duplicate key or a tag is reported under its own ID, not as YAML-SYNTAX."""
+    documents, [problem] = load_documents(text, "prod/x.yaml")
+    expected = {None: "YAML-ALIAS", 2: "YAML-DUPLICATE-KEY", 1: "YAML-TAG"}[line]
+    assert (problem.rule, documents) == (expected, [])
+    assert not problem.message.startswith(expected) and " — " not in problem.message

@@ -23,7 +23,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from ..errors import Diagnostic, InputError, Location, unknown_names
+from ..errors import Diagnostic, InputError, Location, sorted_unique, unknown_names
 from ..source.load import display_path, load_project
 from ..source.resolve import Layer, resolve_service
 from ..source.yaml_io import round_trip_loader
@@ -216,6 +216,11 @@ def _refused(refusal: PromoteRefused, location: Location) -> InputError:
 def promote(root: Path, service: str, weight: int, version: str | None = None, env: str | None = None) -> Promotion:
     """Decide and render the edit; the caller writes `Promotion.text` to `Promotion.path`."""
     sources = load_project(root)
+    # A file that did not load could be the one this edit rewrites (a refused overlay would be
+    # replaced by a fresh one): nothing is decided on a project that does not load.
+    load_errors = [d for d in sources.diagnostics if d.is_error]
+    if load_errors:
+        raise InputError(sorted_unique(load_errors))
     # Names given on the command line that the project lacks: the command is wrong, not a file.
     if service not in sources.services:
         raise unknown_names("service", [service], sources.services)

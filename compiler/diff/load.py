@@ -64,7 +64,8 @@ def load_documents(text: str, shown_path: str) -> tuple[list[Any], list[Diagnost
     for item in iter_documents(text):
         if isinstance(item, Problem):
             location = Location(shown_path, item.line or 0, item.column or 0)
-            diagnostics.append(Diagnostic("YAML-SYNTAX", item.message, "fix the YAML of this rendered file", location))
+            message = item.message.removeprefix(f"{item.rule}: ").split(" — ")[0]
+            diagnostics.append(Diagnostic(item.rule, message, item.hint, location))
         else:
             documents.append(item.data)
     return documents, diagnostics

@@ -185,6 +185,8 @@ class Problem:
     message: str
     pointer: str = ""
     column: int | None = None
+    rule: str = "YAML-SYNTAX"  # the diagnostic ID a caller reports it under (an input limit has its own)
+    hint: str = "fix the YAML of this file"
 
 
 def _duplicate_keys(node: Any, path: tuple = ()) -> Iterator[tuple[str, int, int, str]]:
@@ -234,7 +236,7 @@ MANIFEST_TAGS = frozenset(tag for tag in KubernetesLoader.yaml_constructors if t
 
 
 def _limit_problem(index: int, error: InputRefused) -> Problem:
-    return Problem(index, error.line, f"{error.rule}: {error.message} — {error.hint}", column=error.column)
+    return Problem(index, error.line, f"{error.rule}: {error.message} — {error.hint}", column=error.column, rule=error.rule, hint=error.hint)
 
 
 def _reader_problem(text: str | bytes, error: yaml.reader.ReaderError) -> Problem:
@@ -312,7 +314,7 @@ def iter_documents(text: str | bytes, limits: InputLimits | None = None) -> Iter
                 except DuplicateKeyError:
                     _reset(loader)
                     for pointer, line, column, message in _duplicate_keys(node):
-                        yield Problem(index, line, message, pointer, column)
+                        yield Problem(index, line, message, pointer, column, rule="YAML-DUPLICATE-KEY", hint="keep one of the keys")
                     index += 1
                     continue
                 except yaml.constructor.ConstructorError as error:
