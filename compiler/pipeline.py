@@ -20,6 +20,7 @@ from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_proje
 from .plan.service import ServicePlan
 from .plan.versions import lower_service_plans
 from .output.patch import apply_patches
+from .output.safety import unsafe_identities
 from .source.resolve import Layer, resolve_service
 from .rules import RuleContext, run_rules
 from .rules.manifests import check_manifests
@@ -156,6 +157,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     manifests = emit_all(plans, env)
     manifests, patch_diagnostics = apply_patches(manifests, sources.patch_files.get(env_name, []))
     result.diagnostics.extend(_in_env(patch_diagnostics, env_name))
+    result.diagnostics.extend(_in_env(unsafe_identities(manifests), env_name))
     result.diagnostics.extend(_duplicate_diagnostics(manifests, env_name))
     result.diagnostics.extend(check_manifests(manifests, env, env_layer, env_name))
     # Validate what could be rendered even when other parts failed: every error in one run.

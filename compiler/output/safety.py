@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import upstream
+from ..emit.manifest import Manifest
 from ..errors import Diagnostic, Location
 from ..source.load import display_path
 
@@ -96,4 +98,27 @@ def _refused_files(rendered: Path, entry: str, files: dict[str, bytes], real_roo
                 Location(display_path(link)),
             )
         )
+    return found
+
+
+def unsafe_identities(manifests: list[Manifest]) -> list[Diagnostic]:
+    """Objects whose namespace or name a patch made into something that is no name: located at the
+    patch line that set it (the writer would refuse the path too, but only by the output path).
+
+    A namespace is a DNS label (apimachinery IsDNS1123Label); a name, whatever the kind, is at
+    least a path segment (pkg/api/validation/path IsValidPathSegmentName: not `.` or `..`, no `/`
+    or `%`), which is all the API server asks of every kind; schemas check the stricter per-kind
+    rules."""
+    found = []
+    for manifest in manifests:
+        metadata = manifest.body.get("metadata") or {}
+        namespace, name = metadata.get("namespace"), metadata.get("name")
+        problems = []
+        if isinstance(namespace, str) and (problem := upstream.dns1123_problem(namespace)):
+            problems.append(("/metadata/namespace", f"namespace {problem}", upstream.dns1123_hint(namespace)))
+        if isinstance(name, str) and (name in ("", ".", "..") or any(bad in name for bad in ("/", "%", "\\", "\0"))):
+            problems.append(("/metadata/name", f"name {name!r} is not a name but a path", upstream.dns1123_hint(name, subdomain=True)))
+        for pointer, message, hint in problems:
+            where = manifest.origin_of(pointer) or Location(f"rendered/{manifest.file_name}")
+            found.append(Diagnostic("SPEC-NAME", f"{manifest.kind} {manifest.name!r}: {message}", hint, where, key_path=("metadata", pointer.rsplit("/", 1)[1])))
     return found
