@@ -210,3 +210,10 @@ def test_every_case_states_its_expectation() -> None:
         # Click's own usage errors say "Usage: …" and "Error: …".
         assert re.search(r"(error|usage)", stderr, re.IGNORECASE), f"{name}: stderr.txt names no error"
         assert set(case.get("setup") or []) <= set(SETUPS), name
+
+
+def test_the_corpus_covers_every_kind_of_bad_input() -> None:
+    """The trust issue's areas, each with cases: a new area is a new prefix here."""
+    areas = {name.split("-")[0] for name in CASE_NAMES}
+    assert {"yaml", "file", "spec", "names", "write", "disk", "patch", "format", "secret", "errors", "usage", "promote", "version"} <= areas
+    assert len(CASE_NAMES) >= 60
