@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from ..errors import Diagnostic
 
@@ -29,3 +29,16 @@ def summary_line(diagnostics: list[Diagnostic]) -> str:
 
 def to_json(payload: dict) -> str:
     return json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def use_color(flag: bool | None, is_terminal: bool, environ: Mapping[str, str]) -> bool:
+    """--color/--no-color when given; otherwise colour on a terminal unless NO_COLOR holds any
+    non-empty value (https://no-color.org: the command-line flag still overrides it)."""
+    if flag is not None:
+        return flag
+    return is_terminal and not environ.get("NO_COLOR")
+
+
+def errors_only(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """--quiet: what fails the run, nothing else."""
+    return [d for d in diagnostics if d.is_error]
