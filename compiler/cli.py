@@ -257,7 +257,9 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
     elif output == "json":
         click.echo(render_json(result))
     else:
-        click.echo(render_text(result, color=use_color(color, sys.stdout.isatty(), os.environ)), nl=False)
+        colour = use_color(color, sys.stdout.isatty(), os.environ)
+        # color=: click.echo strips ANSI codes from output that is not a terminal unless told to keep them.
+        click.echo(render_text(result, color=colour), nl=False, color=colour)
     sys.exit(1 if exit_code and result.changed else 0)
 
 
