@@ -17,12 +17,12 @@ import click
 
 from . import __version__
 from .plan.budget import budget_text
-from .errors import Diagnostic, InputError, Location, UsageError, unknown_names
+from .errors import InputError, UsageError, unknown_names
 from .source.load import display_path
 from .pipeline import CompileOptions, CompileResult, compile_project
 from .commands.annotations import issue_diagnostics, to_github, to_sarif
 from .commands.completion import diagnostic_id_names, environment_names, service_names
-from .commands.report import diagnostics_text, errors_only, summary_line, to_json, use_color
+from .commands.report import EXIT_INTERNAL_ERROR, diagnostics_text, errors_only, internal_error_line, os_error_line, summary_line, to_json, use_color
 from .output.layout import GITOPS_DIR
 from .validate import SchemaSourceError
 from .emit.images import IMAGE_FORMATS, list_images, render_images
@@ -53,29 +53,6 @@ def _complete_ids(_ctx: click.Context, _param: click.Parameter, incomplete: str)
 
 
 QUIET = click.option("-q", "--quiet", is_flag=True, help="Print errors only (no warnings, notices or progress).")
-
-
-# Where a bug is reported; the same address is [project.urls] Issues in pyproject.toml (a test
-# keeps the two equal).
-ISSUE_TRACKER = "https://github.com/acme/inferplane/issues"
-# EX_SOFTWARE of sysexits.h: not 1 (a user's mistake) nor 2 (a wrong command line), so CI can tell
-# a bug in the compiler from a bad input (docs/security-errors.md).
-EXIT_INTERNAL_ERROR = 70
-
-
-def internal_error_line(exc: BaseException, debug: bool) -> str:
-    """One line for a bug: what broke, where to report it, how to see more."""
-    what = " ".join(str(exc).split())  # one line, whatever the exception's text holds
-    more = "" if debug else "; rerun with --debug for the traceback"
-    return f"inferplane: internal error: {type(exc).__name__}{': ' + what if what else ''} — please report this at {ISSUE_TRACKER} with the command you ran{more}"
-
-
-def os_error_line(exc: OSError) -> str:
-    """A file the command could not read or write (a folder named like a spec, no permission):
-    located at that file, like any other input error."""
-    where = Location(display_path(Path(exc.filename)))
-    reason = (exc.strerror or str(exc)).lower()
-    return Diagnostic("IO", reason, "check that the path is a readable file (or a writable folder for rendered/)", where).format()
 
 
 class _Group(click.Group):
@@ -309,7 +286,7 @@ def _kubernetes_version(_ctx: click.Context, _param: click.Parameter, value: str
 def validate_command(project: Path, paths: tuple[Path, ...], env_name: str | None, kubernetes_version: str | None, crds: tuple[Path, ...], locations: tuple[str, ...], cache_dir: Path, ignore_missing_schemas: bool, output: str, summary: bool, kubeconform: bool, mesh: str | None, quiet: bool) -> None:
     """Validate manifests (any tree, ours or hand-written; `-` reads standard input) offline, as
     strict as the API server. A project's rendered/<env>/ is judged by that environment's settings."""
-    from .commands.validate_tree import CommandLineSources, check_stdin_once, validate
+    from .commands.validate_tree import CommandLineSources, check_stdin_once, opinion_lines, validate
     from .validate import report as validation_report
     from .validate.kubeconform import second_opinion
 
@@ -336,9 +313,7 @@ def validate_command(project: Path, paths: tuple[Path, ...], env_name: str | Non
         if opinion is None:
             click.echo("kubeconform: not found on PATH; no second opinion", err=True)
         else:
-            for d in opinion.disagreements:
-                click.echo(f"{d.file}: {d.kind} {d.name}: inferplane says {d.ours}, kubeconform says {d.theirs}: {d.their_message or '; '.join(d.our_messages)}", err=True)
-            click.echo(f"kubeconform: {opinion.agreed} agreed, {len(opinion.disagreements)} disagreed, {opinion.no_opinion} without an opinion", err=True)
+            click.echo("\n".join(opinion_lines(opinion)), err=True)
             ok = ok and opinion.ok
     sys.exit(0 if ok else 1)
 
@@ -355,18 +330,10 @@ def schemas_group() -> None:
 def schemas_pull_command(project: Path, env_name: str, cache_dir: Path) -> None:
     """Fetch the schemas an environment's URL schema locations name, and the tagged CRDs of its
     KServe release (validation.kserveCrds URLs), into the cache (the only network use)."""
-    from .validate import pull_schemas
-    from .validate.locations import is_url, pull_crd_files
-    from .validate.stage import kserve_crd_targets
+    from .commands.schemas import pull_environment
 
     result = _compiled_or_exit(project, [env_name], CompileOptions())
-    env = result.environments[0]
-    kinds = sorted({(m.api_version, m.kind) for m in env.manifests})
-    pulled = pull_schemas(env.environment.spec.validation.schema_locations, kinds, cache_dir, kubernetes_version=env.environment.spec.versions.kubernetes)
-    crds = pull_crd_files([target for target in kserve_crd_targets(env.environment) if is_url(target)], cache_dir)
-    pulled.fetched.extend(crds.fetched)
-    pulled.cached.extend(crds.cached)
-    pulled.failed.extend(crds.failed)
+    pulled = pull_environment(result.environments[0], cache_dir)
     for url, digest in pulled.fetched:
         click.echo(f"fetched {url} (sha256:{digest[:12]})")
     for url in pulled.cached:

@@ -143,3 +143,9 @@ def check_stdin_once(paths: tuple[Path, ...]) -> None:
     if paths.count(STDIN) > 1:
         raise UsageError("'-' (standard input) can be read once: give it at most once")
 
+
+
+def opinion_lines(opinion) -> list[str]:
+    """kubeconform's second opinion: each disagreement, then the tally."""
+    lines = [f"{d.file}: {d.kind} {d.name}: inferplane says {d.ours}, kubeconform says {d.theirs}: {d.their_message or '; '.join(d.our_messages)}" for d in opinion.disagreements]
+    return lines + [f"kubeconform: {opinion.agreed} agreed, {len(opinion.disagreements)} disagreed, {opinion.no_opinion} without an opinion"]
