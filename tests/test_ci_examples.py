@@ -133,3 +133,23 @@ def test_validate_without_the_environments_schema_sources_fails_and_says_why(tmp
         "custom resources of kinds it would define are not validated; fix the path or pass --crd"
     )
     assert re.search(r"^rendered/prod/ml-prod/inferenceservice-sklearn-iris\.yaml:2: InferenceService ml-prod/sklearn-iris: no schema for InferenceService", result.stdout, re.M)
+
+
+FLEET_NOTICE = (
+    "warning[VAL-NO-SCHEMA]: 13 kinds not validated, no schema found: Application, AuthorizationPolicy, Certificate, ClusterIssuer, "
+    "DestinationRule, Gateway, GitRepository, InferenceService, Kustomization, PeerAuthentication, PodMonitor, ServingRuntime, VirtualService; "
+    "schema sources that do not exist: '../../shared/crds' (asm, dev, prod, staging), '../../shared/crds-by-version/kserve/v0.15.2' (asm, prod), "
+    "'../../shared/crds-by-version/kserve/v0.16.0' (dev, staging) — get the schemas with `inferplane schemas pull --env ENV` (URL sources), "
+    "a folder named in the environment's spec.validation (crds, kserveCrds, schemaLocations), or --crd PATH"
+)
+
+
+def test_compile_without_the_schema_sources_says_so_once_for_the_whole_fleet(tmp_path: Path):
+    project = tmp_path / "main"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        shutil.copytree(REPO / name, project / name)
+    result = _run("inferplane compile --all --check", project)
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if "VAL-NO-SCHEMA" in line or "VAL-SOURCE" in line]
+    assert notices == [FLEET_NOTICE]
