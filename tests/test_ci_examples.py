@@ -44,13 +44,15 @@ def _inferplane_lines(scripts: list[str]) -> list[str]:
     return [line for line in lines if line.startswith("inferplane ") and "$" not in line]
 
 
-def _project_copy(tmp_path: Path) -> Path:
-    """The example fleet in <tmp>/main with <tmp>/shared beside it, as the environments expect."""
+def _project_copy(tmp_path: Path, with_shared: bool = True) -> Path:
+    """The example fleet in <tmp>/main, with <tmp>/shared beside it as the environments expect
+    (or without, as on a machine that lacks the upstream CRDs)."""
     project = tmp_path / "main"
     project.mkdir()
     for name in PROJECT_FILES:
         shutil.copytree(REPO / name, project / name)
-    (tmp_path / "shared").symlink_to(SHARED)
+    if with_shared:
+        (tmp_path / "shared").symlink_to(SHARED)
     return project
 
 
@@ -122,10 +124,7 @@ def test_each_documented_command_passes_on_the_example_fleet(command: str, tmp_p
 
 
 def test_validate_without_the_environments_schema_sources_fails_and_says_why(tmp_path: Path):
-    project = tmp_path / "main"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        shutil.copytree(REPO / name, project / name)
+    project = _project_copy(tmp_path, with_shared=False)
     result = _run("inferplane validate rendered/prod", project)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
@@ -145,10 +144,7 @@ FLEET_NOTICE = (
 
 
 def test_compile_without_the_schema_sources_says_so_once_for_the_whole_fleet(tmp_path: Path):
-    project = tmp_path / "main"
-    project.mkdir()
-    for name in PROJECT_FILES:
-        shutil.copytree(REPO / name, project / name)
+    project = _project_copy(tmp_path, with_shared=False)
     result = _run("inferplane compile --all --check", project)
     assert result.returncode == 0, result.stderr
     notices = [line for line in result.stderr.splitlines() if "VAL-NO-SCHEMA" in line or "VAL-SOURCE" in line]
