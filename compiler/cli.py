@@ -164,7 +164,7 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
     if check:
         stale_any |= staleness[GITOPS_DIR].stale
         _echo_stale(out_root / GITOPS_DIR, staleness[GITOPS_DIR])
-    if check and output == "text" and (stale_any or not quiet):
+    if check and output != "json" and (stale_any or not quiet):
         click.echo("rendered tree is stale: run `inferplane compile` and commit the result" if stale_any else "rendered tree is up to date", err=stale_any)
     if output == "json":
         report["stale"] = stale_any

@@ -222,3 +222,17 @@ def test_completion_of_a_folder_that_is_not_a_project_is_empty(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     assert _complete("inferplane compile --env ", tmp_path).strip() == ""
     assert diagnostic_id_names("zz") == []
+
+
+def test_a_stale_tree_under_github_output_still_names_the_files_and_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project = tmp_path / "project"
+    shutil.copytree(BASE, project)
+    monkeypatch.chdir(project)
+    assert run("compile", "--all").exit_code == 0
+    (project / "rendered" / "prod" / "kustomization.yaml").write_text("stale: true\n")
+    result = run("compile", "--all", "--check", "-o", "github", "-q")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "rendered/prod/kustomization.yaml: stale: differs from what compile would write\n"
+        "rendered tree is stale: run `inferplane compile` and commit the result\n"
+    )
