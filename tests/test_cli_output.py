@@ -164,7 +164,9 @@ def test_rendered_paths_are_grouped_by_their_environment(tmp_path: Path):
         return [(g.environment[1] if g.environment else None, g.paths) for g in group_paths(paths, project, env)]
 
     rendered = project / "rendered"
-    assert groups(rendered) == [(None, [rendered / "_gitops"]), ("dev", [rendered / "dev"]), ("prod", [rendered / "prod"])]
+    (rendered / "notes").mkdir()
+    # The fleet's _gitops/ with the first environment's settings; a folder of no environment with none.
+    assert groups(rendered) == [("dev", [rendered / "_gitops", rendered / "dev"]), (None, [rendered / "notes"]), ("prod", [rendered / "prod"])]
     assert groups(rendered / "prod" / "ns" / "a.yaml", elsewhere) == [("prod", [rendered / "prod" / "ns" / "a.yaml"]), (None, [elsewhere])]
     assert groups(elsewhere, Path("-"), env="dev") == [("dev", [elsewhere, Path("-")])]
     assert group_paths((rendered / "dev",), project, None)[0].environment == (root, "dev")

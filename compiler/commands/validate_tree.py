@@ -4,8 +4,10 @@ A folder of the project's rendered tree (`rendered/<env>/`, or `rendered/` as a 
 per environment) is validated with its environment's own settings — Kubernetes version,
 `spec.validation` (crds, kserveCrds for the KServe release, schemaLocations) and the mesh's schema
 extensions — the same registry compile used, so a tree compile accepted validates here without
-flags. Anything else (a hand-written folder, standard input) uses the command line's sources only;
-`--env ENV` applies an environment's settings to every path.
+flags. The fleet's `rendered/_gitops/` (ApplicationSets over all environments; compile does not
+validate it) takes the settings of the first environment by name. Anything else (a hand-written
+folder, standard input) uses the command line's sources only; `--env ENV` applies an environment's
+settings to every path.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, InputError, UsageError, unknown_names
+from ..output.layout import GITOPS_DIR
 from ..source.load import load_project
 from ..source.resolve import Layer
 from ..spec.check import check_model
@@ -80,15 +83,24 @@ def group_paths(paths: tuple[Path, ...], project: Path, env_name: str | None) ->
             continue
         root, parts = found
         known = _environment_names(root)
-        if parts and parts[0] in known:
-            add((root, parts[0]), path)
-        elif not parts and path.is_dir():
+        if parts:
+            add(_owner(root, parts[0], known), path)
+        elif path.is_dir():
             # rendered/ itself: each environment's folder with its own settings.
             for child in sorted(path.iterdir()):
-                add((root, child.name) if child.name in known and child.is_dir() else None, child)
+                add(_owner(root, child.name, known) if child.is_dir() else None, child)
         else:
             add(None, path)
     return list(groups.values())
+
+
+def _owner(root: Path, folder: str, known: set[str]) -> tuple[Path, str] | None:
+    """The environment whose settings judge rendered/<folder>/."""
+    if folder in known:
+        return root, folder
+    if folder == GITOPS_DIR and known:
+        return root, sorted(known)[0]
+    return None
 
 
 def load_environment(root: Path, name: str) -> tuple[Environment, Path]:
