@@ -7,6 +7,7 @@ command was used wrongly; 70 a bug in inferplane (an unexpected exception).
 from __future__ import annotations
 
 import errno
+import os
 import sys
 import traceback
 from textwrap import indent
@@ -16,40 +17,42 @@ import click
 
 from . import __version__
 from .plan.budget import budget_text
-from .errors import Diagnostic, InputError, Location, UsageError, unknown_names
+from .errors import InputError, UsageError, unknown_names
 from .source.load import display_path
 from .pipeline import CompileOptions, CompileResult, compile_project
-from .commands.report import diagnostics_text, summary_line, to_json
+from .commands.annotations import issue_diagnostics, to_github, to_sarif
+from .commands.completion import diagnostic_id_names, environment_names, service_names
+from .commands.report import EXIT_INTERNAL_ERROR, diagnostics_text, errors_only, internal_error_line, os_error_line, summary_line, to_json, use_color
 from .output.layout import GITOPS_DIR
 from .validate import SchemaSourceError
 from .emit.images import IMAGE_FORMATS, list_images, render_images
 from .output.transaction import compare_rendered, write_rendered
 from .output.write import Staleness
 
-OUTPUT_FORMATS = click.Choice(["text", "json"])
+OUTPUT_FORMATS = click.Choice(["text", "json", "sarif", "github"])
+# Formats whose whole output is the diagnostics, on stdout, for a machine (code scanning, the
+# Actions runner): the text lines are not printed beside them.
+ANNOTATION_FORMATS = {"sarif": to_sarif, "github": to_github}
 
 
-# Where a bug is reported; the same address is [project.urls] Issues in pyproject.toml (a test
-# keeps the two equal).
-ISSUE_TRACKER = "https://github.com/acme/inferplane/issues"
-# EX_SOFTWARE of sysexits.h: not 1 (a user's mistake) nor 2 (a wrong command line), so CI can tell
-# a bug in the compiler from a bad input (docs/security-errors.md).
-EXIT_INTERNAL_ERROR = 70
+def _project_of(ctx: click.Context) -> Path:
+    """The -C folder while completing (the group's callback has not run yet)."""
+    return Path(ctx.find_root().params.get("project") or ".")
 
 
-def internal_error_line(exc: BaseException, debug: bool) -> str:
-    """One line for a bug: what broke, where to report it, how to see more."""
-    what = " ".join(str(exc).split())  # one line, whatever the exception's text holds
-    more = "" if debug else "; rerun with --debug for the traceback"
-    return f"inferplane: internal error: {type(exc).__name__}{': ' + what if what else ''} — please report this at {ISSUE_TRACKER} with the command you ran{more}"
+def _complete_environments(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    return environment_names(_project_of(ctx), incomplete)
 
 
-def os_error_line(exc: OSError) -> str:
-    """A file the command could not read or write (a folder named like a spec, no permission):
-    located at that file, like any other input error."""
-    where = Location(display_path(Path(exc.filename)))
-    reason = (exc.strerror or str(exc)).lower()
-    return Diagnostic("IO", reason, "check that the path is a readable file (or a writable folder for rendered/)", where).format()
+def _complete_services(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    return service_names(_project_of(ctx), incomplete)
+
+
+def _complete_ids(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    return diagnostic_id_names(incomplete)
+
+
+QUIET = click.option("-q", "--quiet", is_flag=True, help="Print errors only (no warnings, notices or progress).")
 
 
 class _Group(click.Group):
@@ -93,10 +96,15 @@ def main(ctx: click.Context, project: Path, debug: bool) -> None:
     ctx.obj = project
 
 
-def _emit_diagnostics(result: CompileResult) -> None:
-    if result.diagnostics:
+def _emit_diagnostics(result: CompileResult, quiet: bool = False, output: str = "text") -> None:
+    shown = errors_only(result.diagnostics) if quiet else result.diagnostics
+    if output in ANNOTATION_FORMATS:
+        text = ANNOTATION_FORMATS[output](shown)
+        if text:
+            click.echo(text)
+    elif shown:
         names = [env.name for env in result.environments]
-        click.echo(diagnostics_text(result.diagnostics, names), err=True)
+        click.echo(diagnostics_text(shown, names), err=True)
 
 
 def _echo_stale(folder: Path, staleness: Staleness) -> None:
@@ -109,20 +117,21 @@ def _echo_stale(folder: Path, staleness: Staleness) -> None:
 
 
 @main.command("compile")
-@click.option("--env", "envs", multiple=True, help="Environment to compile (repeatable).")
+@click.option("--env", "envs", multiple=True, shell_complete=_complete_environments, help="Environment to compile (repeatable).")
 @click.option("--all", "all_envs", is_flag=True, help="Compile every environment.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if rendered/ differs from what compile would write.")
 @click.option("--strict", is_flag=True, help="A custom resource with no schema is an error.")
 @click.option("--crd", "crds", multiple=True, type=click.Path(exists=True, path_type=Path), help="CRD file or folder to validate custom resources with (repeatable).")
-@click.option("-o", "--output", "output", type=OUTPUT_FORMATS, default="text", show_default=True)
+@click.option("-o", "--output", "output", type=OUTPUT_FORMATS, default="text", show_default=True, help="text; json; sarif (SARIF 2.1.0 for code scanning); github (Actions annotations).")
+@QUIET
 @click.pass_obj
-def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check: bool, strict: bool, crds: tuple[Path, ...], output: str) -> None:
+def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check: bool, strict: bool, crds: tuple[Path, ...], output: str, quiet: bool) -> None:
     """Render rendered/<env>/ for the chosen environments (nothing is written on any error)."""
     if bool(envs) == all_envs:
         raise click.UsageError("give --env ENV (repeatable) or --all, not both" if all_envs else "give --env ENV (repeatable) or --all")
     options = CompileOptions(crd_paths=crds, strict=strict)
     result = compile_project(project, None if all_envs else list(dict.fromkeys(envs)), options)
-    _emit_diagnostics(result)
+    _emit_diagnostics(result, quiet, output)
     out_root = project / "rendered"
     report: dict = {"ok": result.ok, "diagnostics": [d.to_dict() for d in result.diagnostics], "environments": []}
     if not result.ok:
@@ -136,7 +145,7 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
         staleness, notices = compare_rendered(out_root, entries)
     else:
         staleness, notices = {}, write_rendered(out_root, entries)
-    if notices:
+    if notices and not quiet:
         click.echo(diagnostics_text(notices), err=True)
     stale_any = False
     for env in result.environments:
@@ -147,15 +156,15 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
             entry["stale"] = {"changed": list(stale.changed), "missing": list(stale.missing), "extra": list(stale.extra)}
             stale_any |= stale.stale
             _echo_stale(folder, stale)
-        elif output == "text":
+        elif output == "text" and not quiet:
             click.echo(f"{env.name}: {len(env.manifests)} manifests → {display_path(folder)}/")
-        if output == "text" and env.gpu_budget:
+        if output == "text" and env.gpu_budget and not quiet:
             click.echo(indent(budget_text(env.gpu_budget), "  GPU budget: "), err=check)
         report["environments"].append(entry)
     if check:
         stale_any |= staleness[GITOPS_DIR].stale
         _echo_stale(out_root / GITOPS_DIR, staleness[GITOPS_DIR])
-    if check and output == "text":
+    if check and output != "json" and (stale_any or not quiet):
         click.echo("rendered tree is stale: run `inferplane compile` and commit the result" if stale_any else "rendered tree is up to date", err=stale_any)
     if output == "json":
         report["stale"] = stale_any
@@ -173,7 +182,7 @@ def _compiled_or_exit(project: Path, envs: list[str] | None, options: CompileOpt
 
 
 @main.command("images")
-@click.option("--env", "env_name", required=True, help="Environment whose images to list.")
+@click.option("--env", "env_name", required=True, shell_complete=_complete_environments, help="Environment whose images to list.")
 @click.option("-o", "--output", "output", type=click.Choice(IMAGE_FORMATS), default="text", show_default=True, help="text, json, or a skopeo-sync YAML for mirroring.")
 @click.pass_obj
 def images_command(project: Path, env_name: str, output: str) -> None:
@@ -188,10 +197,10 @@ def images_command(project: Path, env_name: str, output: str) -> None:
 @click.option("--compile-base", is_flag=True, help="Compile the base's specs instead of reading its committed rendered tree.")
 @click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Compare two folders: the old rendered tree…")
 @click.option("--to", "to_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="…and the new one.")
-@click.option("--env", "envs", multiple=True, help="Limit to these environments (repeatable).")
-@click.option("--against", "against", help="Drift: compare --env ENV with this environment of the same tree.")
+@click.option("--env", "envs", multiple=True, shell_complete=_complete_environments, help="Limit to these environments (repeatable).")
+@click.option("--against", "against", shell_complete=_complete_environments, help="Drift: compare --env ENV with this environment of the same tree.")
 @click.option("-o", "--format", "--output", "output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal).")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal and NO_COLOR is not set).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed.")
 @click.pass_obj
 def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_dir: Path | None, to_dir: Path | None, envs: tuple[str, ...], against: str | None, output: str, color: bool | None, exit_code: bool) -> None:
@@ -225,7 +234,9 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
     elif output == "json":
         click.echo(render_json(result))
     else:
-        click.echo(render_text(result, color=sys.stdout.isatty() if color is None else color), nl=False)
+        colour = use_color(color, sys.stdout.isatty(), os.environ)
+        # color=: click.echo strips ANSI codes from output that is not a terminal unless told to keep them.
+        click.echo(render_text(result, color=colour), nl=False, color=colour)
     sys.exit(1 if exit_code and result.changed else 0)
 
 
@@ -246,51 +257,63 @@ def _head_tree(project: Path, envs: list[str] | None):
         sys.exit(1)
 
 
-def _kubernetes_version(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+def _kubernetes_version(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     """A version the bundled core schemas can serve, or a usage error (not a traceback later)."""
     from .validate.core import pick_version
 
     try:
-        pick_version(value)
+        if value is not None:
+            pick_version(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     return value
 
 
 @main.command("validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--kubernetes-version", default="1.33", show_default=True, callback=_kubernetes_version, help="Kubernetes version of the core kinds' schemas.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True, path_type=Path))
+@click.option("--env", "env_name", shell_complete=_complete_environments, help="Validate every path with this environment's settings (default: found from rendered/<env>/).")
+@click.option("--kubernetes-version", default=None, callback=_kubernetes_version, help="Kubernetes version of the core kinds' schemas [default: the environment's, else 1.33].")
 @click.option("--crd", "crds", multiple=True, type=click.Path(exists=True, path_type=Path), help="CRD file or folder (repeatable).")
 @click.option("--schema-location", "locations", multiple=True, help="kubeconform-style schema location template, folder or URL (repeatable; URLs are read from the cache `schemas pull` fills).")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".inferplane-cache"), show_default=True)
 @click.option("--ignore-missing-schemas", is_flag=True, help="Skip kinds with no schema (counted in the summary) instead of failing.")
-@click.option("-o", "--output", "output", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
+@click.option("-o", "--output", "output", type=click.Choice(["text", "json", "junit", "sarif", "github"]), default="text", show_default=True)
 @click.option("--summary", is_flag=True, help="End with a summary line (text) or block.")
 @click.option("--kubeconform", "kubeconform", is_flag=True, help="Also run kubeconform (if on PATH) and report where the two disagree.")
-@click.option("--mesh", type=click.Choice(["istio", "asm"]), default="istio", show_default=True, help="asm: accept Alibaba ASM's extra Istio fields (dynamic subset routing).")
-def validate_command(paths: tuple[Path, ...], kubernetes_version: str, crds: tuple[Path, ...], locations: tuple[str, ...], cache_dir: Path, ignore_missing_schemas: bool, output: str, summary: bool, kubeconform: bool, mesh: str) -> None:
-    """Validate manifests (any tree, ours or hand-written) offline, as strict as the API server."""
-    from .validate import SchemaRegistry, validate_paths
+@click.option("--mesh", type=click.Choice(["istio", "asm"]), default=None, help="asm: accept Alibaba ASM's extra Istio fields (dynamic subset routing) [default: the environment's mesh, else istio].")
+@QUIET
+@click.pass_obj
+def validate_command(project: Path, paths: tuple[Path, ...], env_name: str | None, kubernetes_version: str | None, crds: tuple[Path, ...], locations: tuple[str, ...], cache_dir: Path, ignore_missing_schemas: bool, output: str, summary: bool, kubeconform: bool, mesh: str | None, quiet: bool) -> None:
+    """Validate manifests (any tree, ours or hand-written; `-` reads standard input) offline, as
+    strict as the API server. A project's rendered/<env>/ is judged by that environment's settings."""
+    from .commands.validate_tree import CommandLineSources, check_stdin_once, opinion_lines, validate
     from .validate import report as validation_report
     from .validate.kubeconform import second_opinion
 
-    from .validate.asm import ASM_EXTENSIONS
-    extensions = ASM_EXTENSIONS if mesh == "asm" else ()
-    registry = SchemaRegistry(kubernetes_version=kubernetes_version, crd_paths=list(crds), schema_locations=list(locations), cache_dir=cache_dir, extensions=extensions)
-    report = validate_paths(list(paths), registry, ignore_missing_schemas=ignore_missing_schemas)
-    render = {"text": validation_report.to_text, "json": validation_report.to_json, "junit": validation_report.to_junit}[output]
-    text = render(report, summary=summary)
+    check_stdin_once(paths)
+    sources = CommandLineSources(kubernetes_version, crds, locations, cache_dir, mesh)
+    validation = validate(paths, project, env_name, sources, ignore_missing_schemas)
+    report = validation.report
+    if quiet:
+        report = type(report)(issues=[i for i in report.issues if i.severity == "error"], resources=report.resources)
+    if output in ANNOTATION_FORMATS:
+        notices = [] if quiet else validation.notices
+        text = ANNOTATION_FORMATS[output](notices + issue_diagnostics(report))
+    else:
+        if validation.notices and not quiet:
+            click.echo(diagnostics_text(validation.notices), err=True)
+        render = {"text": validation_report.to_text, "json": validation_report.to_json, "junit": validation_report.to_junit}[output]
+        text = render(report, summary=summary and not quiet)
     if text:
         click.echo(text.rstrip("\n"))
     ok = report.ok
     if kubeconform:
-        opinion = second_opinion(list(paths), registry, report)
+        file_paths = [path for path in paths if str(path) != "-"]
+        opinion = second_opinion(file_paths, validation.registries[0], report)
         if opinion is None:
             click.echo("kubeconform: not found on PATH; no second opinion", err=True)
         else:
-            for d in opinion.disagreements:
-                click.echo(f"{d.file}: {d.kind} {d.name}: inferplane says {d.ours}, kubeconform says {d.theirs}: {d.their_message or '; '.join(d.our_messages)}", err=True)
-            click.echo(f"kubeconform: {opinion.agreed} agreed, {len(opinion.disagreements)} disagreed, {opinion.no_opinion} without an opinion", err=True)
+            click.echo("\n".join(opinion_lines(opinion)), err=True)
             ok = ok and opinion.ok
     sys.exit(0 if ok else 1)
 
@@ -301,24 +324,16 @@ def schemas_group() -> None:
 
 
 @schemas_group.command("pull")
-@click.option("--env", "env_name", required=True, help="Environment whose schema locations and Kubernetes version to use.")
+@click.option("--env", "env_name", required=True, shell_complete=_complete_environments, help="Environment whose schema locations and Kubernetes version to use.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".inferplane-cache"), show_default=True)
 @click.pass_obj
 def schemas_pull_command(project: Path, env_name: str, cache_dir: Path) -> None:
     """Fetch the schemas an environment's URL schema locations name, and the tagged CRDs of its
     KServe release (validation.kserveCrds URLs), into the cache (the only network use)."""
-    from .validate import pull_schemas
-    from .validate.locations import is_url, pull_crd_files
-    from .validate.stage import kserve_crd_targets
+    from .commands.schemas import pull_environment
 
     result = _compiled_or_exit(project, [env_name], CompileOptions())
-    env = result.environments[0]
-    kinds = sorted({(m.api_version, m.kind) for m in env.manifests})
-    pulled = pull_schemas(env.environment.spec.validation.schema_locations, kinds, cache_dir, kubernetes_version=env.environment.spec.versions.kubernetes)
-    crds = pull_crd_files([target for target in kserve_crd_targets(env.environment) if is_url(target)], cache_dir)
-    pulled.fetched.extend(crds.fetched)
-    pulled.cached.extend(crds.cached)
-    pulled.failed.extend(crds.failed)
+    pulled = pull_environment(result.environments[0], cache_dir)
     for url, digest in pulled.fetched:
         click.echo(f"fetched {url} (sha256:{digest[:12]})")
     for url in pulled.cached:
@@ -348,7 +363,7 @@ def schema_command(project: Path, check: bool) -> None:
 
 
 @main.command("explain")
-@click.argument("diagnostic_id", required=False)
+@click.argument("diagnostic_id", required=False, shell_complete=_complete_ids)
 @click.option("--list", "list_ids", is_flag=True, help="List every ID with a one-line summary.")
 def explain_command(diagnostic_id: str | None, list_ids: bool) -> None:
     """Show what a diagnostic ID (a rule or a stage's error) checks, why, and its source."""
@@ -360,10 +375,10 @@ def explain_command(diagnostic_id: str | None, list_ids: bool) -> None:
 
 
 @main.command("promote")
-@click.argument("service")
+@click.argument("service", shell_complete=_complete_services)
 @click.option("--weight", type=click.IntRange(0, 100), required=True, help="Percent of traffic for the version (0-100).")
 @click.option("--version", "version", help="The version to set (default: the newest, the last listed).")
-@click.option("--env", "env_name", help="Edit overlays/<env>/<service>.yaml instead of the service file.")
+@click.option("--env", "env_name", shell_complete=_complete_environments, help="Edit overlays/<env>/<service>.yaml instead of the service file.")
 @click.option("--dry-run", is_flag=True, help="Print the diff; write nothing.")
 @click.pass_obj
 def promote_command(project: Path, service: str, weight: int, version: str | None, env_name: str | None, dry_run: bool) -> None:

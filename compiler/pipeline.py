@@ -26,7 +26,7 @@ from .rules import RuleContext, run_rules
 from .rules.manifests import check_manifests
 from .rules.versions import check_versions
 from .spec.models import Environment, ModelService
-from .validate.stage import SchemaRegistryCache, validate_manifests
+from .validate.stage import SchemaRegistryCache, one_missing_schema_notice, validate_manifests
 from .output.write import render_tree
 
 
@@ -214,4 +214,4 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     results = [compile_environment(sources, name, options, schemas) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
     everything = list(sources.diagnostics) + [d for r in results for d in r.diagnostics] + fleet_diagnostics
-    return CompileResult(root, results, sorted_unique(everything), fleet_files)
+    return CompileResult(root, results, one_missing_schema_notice(sorted_unique(everything)), fleet_files)

@@ -1,16 +1,69 @@
-"""The CI examples and pre-commit hooks run the commands the docs promise."""
+"""The CI examples, the release workflow and the pre-commit hooks run the commands the docs
+promise — and those commands pass on the example fleet: each `inferplane …` line is taken from the
+files as written and run with bash in a copy of the project, with this venv's inferplane."""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
 from ruamel.yaml import YAML
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SHARED, needs_shared
 
 YAML_SAFE = YAML(typ="safe")
+EXAMPLES = REPO / "docs" / "examples"
+PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+# What the examples install: the repository of [project.urls], at the tag of this version.
+INSTALL = f'python -m pip install "git+{PROJECT["urls"]["Repository"]}@v{PROJECT["version"]}"'
+PROJECT_FILES = ("services", "environments", "overlays", "rendered", "schemas")
+
+
+def _hooks() -> dict[str, dict]:
+    return {hook["id"]: hook for hook in YAML_SAFE.load((REPO / ".pre-commit-hooks.yaml").read_text())}
+
+
+def _github_steps() -> list[dict]:
+    return YAML_SAFE.load((EXAMPLES / "github-actions.yml").read_text())["jobs"]["rendered-tree"]["steps"]
+
+
+def _gitlab_job() -> dict:
+    return YAML_SAFE.load((EXAMPLES / "gitlab-ci.yml").read_text())["inferplane"]
+
+
+def _inferplane_lines(scripts: list[str]) -> list[str]:
+    """The lines that run inferplane on the checkout alone (the diff needs the base branch and the
+    CI's variables; it has its own tests)."""
+    lines = [line.strip() for script in scripts for line in script.splitlines()]
+    return [line for line in lines if line.startswith("inferplane ") and "$" not in line]
+
+
+def _project_copy(tmp_path: Path, with_shared: bool = True) -> Path:
+    """The example fleet in <tmp>/main, with <tmp>/shared beside it as the environments expect
+    (or without, as on a machine that lacks the upstream CRDs)."""
+    project = tmp_path / "main"
+    project.mkdir()
+    for name in PROJECT_FILES:
+        shutil.copytree(REPO / name, project / name)
+    if with_shared:
+        (tmp_path / "shared").symlink_to(SHARED)
+    return project
+
+
+def _run(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("NO_COLOR", None)
+    return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_pre_commit_hooks_run_the_compile_check_and_validation_on_the_whole_project():
-    hooks = {hook["id"]: hook for hook in YAML_SAFE.load((REPO / ".pre-commit-hooks.yaml").read_text())}
+    hooks = _hooks()
     assert set(hooks) == {"inferplane-compile-check", "inferplane-validate"}
     assert hooks["inferplane-compile-check"]["entry"] == "inferplane compile --all --check"
     assert hooks["inferplane-validate"]["entry"] == "inferplane validate rendered/"
@@ -19,10 +72,10 @@ def test_pre_commit_hooks_run_the_compile_check_and_validation_on_the_whole_proj
 
 
 def test_github_workflow_checks_validates_and_comments_the_diff():
-    workflow = YAML_SAFE.load((REPO / "docs" / "examples" / "github-actions.yml").read_text())
+    workflow = YAML_SAFE.load((EXAMPLES / "github-actions.yml").read_text())
     steps = workflow["jobs"]["rendered-tree"]["steps"]
     commands = "\n".join(step.get("run", "") for step in steps)
-    assert "inferplane compile --all --check" in commands and "inferplane validate rendered/" in commands
+    assert _inferplane_lines([commands]) == ["inferplane compile --all --check -o github", "inferplane validate rendered/ -o github"]
     assert "inferplane diff --base" in commands and "--format markdown" in commands
     assert "gh pr comment" in commands
     assert steps[0]["with"]["fetch-depth"] == 0
@@ -30,8 +83,69 @@ def test_github_workflow_checks_validates_and_comments_the_diff():
 
 
 def test_gitlab_job_checks_validates_and_keeps_the_diff():
-    job = YAML_SAFE.load((REPO / "docs" / "examples" / "gitlab-ci.yml").read_text())["inferplane"]
+    job = _gitlab_job()
     script = "\n".join(job["script"])
-    assert "inferplane compile --all --check" in script and "inferplane validate rendered/" in script
+    assert _inferplane_lines(job["script"]) == ["inferplane compile --all --check", "inferplane validate rendered/"]
     assert "inferplane diff --base" in script
     assert job["variables"]["GIT_DEPTH"] == "0" and job["artifacts"]["paths"] == ["diff.md"]
+
+
+def test_both_ci_examples_install_from_the_repository_at_this_versions_tag():
+    github_installs = [step["run"] for step in _github_steps() if "pip install" in step.get("run", "")]
+    gitlab_installs = [line for line in _gitlab_job()["before_script"] if "pip install" in line]
+    assert github_installs == gitlab_installs == [INSTALL]
+
+
+def test_the_release_workflow_builds_checks_and_smoke_tests_the_sdist_and_wheel():
+    workflow = YAML_SAFE.load((EXAMPLES / "release.yml").read_text())
+    assert workflow["on"] == {"push": {"tags": ["v*"]}}
+    runs = [step["run"] for step in workflow["jobs"]["dist"]["steps"] if "run" in step]
+    assert runs[0].startswith('test "v$(python -c') and runs[0].endswith('= "$GITHUB_REF_NAME"')
+    assert runs[1].splitlines() == ["python -m pip install build twine", "python -m build"]
+    assert runs[2] == "python -m twine check --strict dist/*"
+    assert runs[3].splitlines()[-2:] == ["/tmp/clean/bin/pip install dist/*.whl", "/tmp/clean/bin/inferplane --version"]
+    assert runs[4].startswith('gh release create "$GITHUB_REF_NAME" dist/*')
+
+
+def _documented_commands() -> list[str]:
+    hooks = [hook["entry"] for hook in _hooks().values()]
+    github = _inferplane_lines([step.get("run", "") for step in _github_steps()])
+    gitlab = _inferplane_lines(_gitlab_job()["script"])
+    return list(dict.fromkeys(hooks + github + gitlab))
+
+
+@needs_shared
+@pytest.mark.parametrize("command", _documented_commands())
+def test_each_documented_command_passes_on_the_example_fleet(command: str, tmp_path: Path):
+    project = _project_copy(tmp_path)
+    result = _run(command, project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "::error" not in result.stdout  # -o github: an error would be an annotation (warnings may be)
+
+
+def test_validate_without_the_environments_schema_sources_fails_and_says_why(tmp_path: Path):
+    project = _project_copy(tmp_path, with_shared=False)
+    result = _run("inferplane validate rendered/prod", project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (
+        "environments/prod.yaml: warning[VAL-SOURCE]: CRD source '../../shared/crds' does not exist — "
+        "custom resources of kinds it would define are not validated; fix the path or pass --crd"
+    )
+    assert re.search(r"^rendered/prod/ml-prod/inferenceservice-sklearn-iris\.yaml:2: InferenceService ml-prod/sklearn-iris: no schema for InferenceService", result.stdout, re.M)
+
+
+FLEET_NOTICE = (
+    "warning[VAL-NO-SCHEMA]: 13 kinds not validated, no schema found: Application, AuthorizationPolicy, Certificate, ClusterIssuer, "
+    "DestinationRule, Gateway, GitRepository, InferenceService, Kustomization, PeerAuthentication, PodMonitor, ServingRuntime, VirtualService; "
+    "schema sources that do not exist: '../../shared/crds' (asm, dev, prod, staging), '../../shared/crds-by-version/kserve/v0.15.2' (asm, prod), "
+    "'../../shared/crds-by-version/kserve/v0.16.0' (dev, staging) — get the schemas with `inferplane schemas pull --env ENV` (URL sources), "
+    "a folder named in the environment's spec.validation (crds, kserveCrds, schemaLocations), or --crd PATH"
+)
+
+
+def test_compile_without_the_schema_sources_says_so_once_for_the_whole_fleet(tmp_path: Path):
+    project = _project_copy(tmp_path, with_shared=False)
+    result = _run("inferplane compile --all --check", project)
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if "VAL-NO-SCHEMA" in line or "VAL-SOURCE" in line]
+    assert notices == [FLEET_NOTICE]

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 import compiler.cli as cli
-from compiler.cli import EXIT_INTERNAL_ERROR, ISSUE_TRACKER, main
+from compiler.cli import main
+from compiler.commands.report import EXIT_INTERNAL_ERROR, ISSUE_TRACKER
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = REPO / "tests" / "bad_input" / "_base"

@@ -14,7 +14,7 @@ from compiler.output.faults import FAULT_ENV
 from compiler.output.write import existing_files
 
 BASE = Path(__file__).parent / "bad_input" / "_base"
-NO_SCHEMA = "warning[VAL-NO-SCHEMA]: no schema for InferenceService (serving.kserve.io/v1beta1): not validated — name its CRD in the environment's validation.crds or pass --crd PATH\n"
+NO_SCHEMA = "warning[VAL-NO-SCHEMA]: 1 kind not validated, no schema found: InferenceService — get the schemas with `inferplane schemas pull --env ENV` (URL sources), a folder named in the environment's spec.validation (crds, kserveCrds, schemaLocations), or --crd PATH\n"
 
 
 @pytest.fixture

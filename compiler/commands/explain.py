@@ -27,9 +27,14 @@ def explain(diagnostic_id: str) -> str:
     raise type(error)(str(error).split(" (known:")[0] + " — `inferplane explain --list` lists every ID")
 
 
+def summaries() -> dict[str, str]:
+    """Every ID and what it is about in one line (rules and the stages' own IDs)."""
+    rules = {rule.id: rule.summary for rule in all_rules()}
+    return {**{key: entry.summary for key, entry in DIAGNOSTIC_IDS.items()}, **rules}
+
+
 def listing() -> str:
     """One line per ID: the ID and what it is about."""
-    rules = {rule.id: rule.summary for rule in all_rules()}
-    summaries = {**{key: entry.summary for key, entry in DIAGNOSTIC_IDS.items()}, **rules}
-    width = max(map(len, summaries))
-    return "".join(f"{key:<{width}}  {summaries[key]}\n" for key in sorted(summaries))
+    known = summaries()
+    width = max(map(len, known))
+    return "".join(f"{key:<{width}}  {known[key]}\n" for key in sorted(known))

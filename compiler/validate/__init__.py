@@ -15,7 +15,7 @@ from .extensions import SchemaExtension
 from .locations import PullReport, pull_schemas
 from .model import Issue, ResourceResult, SkippedRule, ValidationInput, ValidationReport
 from .registry import SchemaRegistry
-from .runner import resource_kinds, validate_objects, validate_paths
+from .runner import resource_kinds, validate_content, validate_objects, validate_paths
 
 __all__ = [
     "Issue",

@@ -130,12 +130,24 @@ def _check_file(path: Path, registry: SchemaRegistry, options: Options, collecto
     except OSError as error:
         collector.add_problem(file, Problem(0, None, f"cannot read file: {error.strerror or error}"))
         return
+    _check_content(file, content, registry, options, collector)
+
+
+def _check_content(file: str, content: bytes, registry: SchemaRegistry, options: Options, collector: _Collector) -> None:
     for item in iter_documents(content):
         if isinstance(item, Problem):
             collector.add_problem(file, item)
             continue
         outcome = check_object(item.data, registry, ignore_missing_schemas=options.ignore_missing_schemas, cel=options.cel)
         collector.add(file, item.index, outcome, item.position_of)
+
+
+def validate_content(content: bytes, file: str, registry: SchemaRegistry, ignore_missing_schemas: bool = False, cel: bool = True) -> ValidationReport:
+    """Validate manifests that are not a file on disk (`inferplane validate -`: standard input),
+    reported under the name `file`."""
+    collector = _Collector()
+    _check_content(file, content, registry, Options(ignore_missing_schemas, cel), collector)
+    return collector.report()
 
 
 def _check_files(paths: Sequence[Path], registry: SchemaRegistry, options: Options) -> tuple:

@@ -131,13 +131,21 @@ def _resolve_location(location: str, env_dir: Path) -> str:
     return str((env_dir / location).resolve())
 
 
-def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Path, options: SchemaOptions, cache: SchemaRegistryCache) -> list[Diagnostic]:
-    env_name = env.metadata.name
+def environment_registry(env: Environment, env_dir: Path, options: SchemaOptions, cache: SchemaRegistryCache, extra_locations: tuple[str, ...] = (), kubernetes_version: str | None = None, extensions: tuple[SchemaExtension, ...] | None = None) -> tuple[SchemaRegistry, list[Diagnostic]]:
+    """The registry an environment's validation settings describe (its Kubernetes version, CRDs,
+    KServe release's CRDs, schema locations, mesh extensions), plus --crd and --schema-location;
+    compile and `validate rendered/<env>` both use it, so they judge a tree alike."""
     crd_paths, diagnostics = schema_sources(env, env_dir, options)
     pinned, notices = kserve_crd_sources(env, env_dir, cache.cache_dir)
     diagnostics.extend(notices)
-    locations = tuple(_resolve_location(location, env_dir) for location in env.spec.validation.schema_locations)
-    registry = cache.get(env.spec.versions.kubernetes, crd_paths, locations, mesh_extensions(env), pinned)
+    locations = tuple(_resolve_location(location, env_dir) for location in env.spec.validation.schema_locations) + extra_locations
+    chosen_extensions = mesh_extensions(env) if extensions is None else extensions
+    return cache.get(kubernetes_version or env.spec.versions.kubernetes, crd_paths, locations, chosen_extensions, pinned), diagnostics
+
+
+def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Path, options: SchemaOptions, cache: SchemaRegistryCache) -> list[Diagnostic]:
+    env_name = env.metadata.name
+    registry, diagnostics = environment_registry(env, env_dir, options, cache)
     inputs = [ValidationInput(body=m.body, file=f"rendered/{env_name}/{m.file_name}", document=0) for m in manifests]
     report = validate_objects(inputs, registry, ignore_missing_schemas=True)
     by_file = {f"rendered/{env_name}/{m.file_name}": m for m in manifests}
@@ -169,3 +177,33 @@ def validate_manifests(manifests: list[Manifest], env: Environment, env_dir: Pat
             )
         )
     return diagnostics
+
+
+def one_missing_schema_notice(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The kinds no schema source could validate, as ONE notice for the run (how many, which, the
+    environment's sources that do not exist, and how to get the schemas) instead of one per kind
+    and environment: on a machine without the environments' CRD folders every custom kind is
+    missing, and a wall of lines hides the fix. Errors (--strict, a kind the KServe release lacks)
+    stay one per kind: each must be fixed."""
+    missing = [d for d in diagnostics if d.rule == "VAL-NO-SCHEMA" and not d.is_error]
+    if not missing:
+        return diagnostics
+    absent = [d for d in diagnostics if d.rule == "VAL-SOURCE" and not d.is_error]
+    kinds = sorted({d.message.split(" (")[0].removeprefix("no schema for ") for d in missing})
+    envs = sorted({name for d in missing + absent for name in (d.environment or "").split(",") if name})
+    sources: dict[str, set[str]] = {}
+    for d in absent:
+        sources.setdefault(d.message.split("'")[1], set()).update((d.environment or "").split(","))
+    message = f"{len(kinds)} kind{'s' if len(kinds) != 1 else ''} not validated, no schema found: {', '.join(kinds)}"
+    if sources:
+        message += "; schema sources that do not exist: " + ", ".join(f"{source!r} ({', '.join(sorted(names))})" for source, names in sorted(sources.items()))
+    env = envs[0] if len(envs) == 1 else "ENV"
+    notice = Diagnostic(
+        "VAL-NO-SCHEMA",
+        message,
+        f"get the schemas with `inferplane schemas pull --env {env}` (URL sources), a folder named in the environment's spec.validation (crds, kserveCrds, schemaLocations), or --crd PATH",
+        None,
+        "warning",
+        environment=",".join(envs) or None,
+    )
+    return sorted([d for d in diagnostics if d not in missing and d not in absent] + [notice], key=Diagnostic.sort_key)
