@@ -69,6 +69,11 @@ def version(name: str, weight: int, **predictor) -> dict:
 
 
 CANARY = [version("v1", 90), version("v2", 10)]
+TRANSFORMER = {"container": {"image": "ghcr.io/acme/transformer:1"}}
+
+
+def modelmesh_with(**components) -> dict:
+    return {"spec": {**modelmesh()["spec"], **components}}
 MESH_ENV = env(mesh={}, domain="models.example.com")
 KSERVE_020 = env(versions={"kserve": "0.20.0"})
 # mesh, gateway and certificates
@@ -231,6 +236,11 @@ FIRING = [
     ("CM-02", PUBLIC, mesh_env(acme(solver="dns01", email="ml-team", dns01=CLOUDFLARE))),
     ("CM-02", PUBLIC, mesh_env(acme(solver="dns01", dns01={"cloudflare": {"apiToken": "abc123"}}))),
     ("XREF-01", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca"}})),
+    # transformer and explainer (tests/test_workload_components.py asserts the exact findings)
+    ("COMP-01", spec(explainer={"scaling": {"maxReplicas": 1}}), None),
+    ("COMP-02", spec(mode="standard", transformer={**TRANSFORMER, "scaling": {"minReplicas": 0}}), None),
+    ("COMP-03", modelmesh_with(transformer=TRANSFORMER), mm_env()),
+    ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 3}}), None),
 ]
 
 QUIET = [
@@ -344,6 +354,11 @@ QUIET = [
     ("CM-02", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca", "caSecretName": "internal-ca-key-pair"}})),
     ("XREF-01", PUBLIC, mesh_env()),
     ("XREF-01", PUBLIC, mesh_env({"issuer": {"kind": "Issuer", "name": "platform-issuer", "type": "existing"}})),
+    # transformer and explainer (tests/test_workload_components.py asserts the exact findings)
+    ("COMP-01", spec(transformer=TRANSFORMER), None),
+    ("COMP-02", spec(transformer={**TRANSFORMER, "scaling": {"minReplicas": 0, "maxReplicas": 2}}), None),
+    ("COMP-03", spec(mode="standard", transformer=TRANSFORMER), None),
+    ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 2}}), None),
 ]
 
 

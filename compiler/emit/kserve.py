@@ -8,6 +8,7 @@ autoscalerClass external so KServe makes none. No `replicas` is written anywhere
 from __future__ import annotations
 
 from .manifest import Manifest
+from .components import add_components
 from ..errors import Location
 from .. import upstream
 from ..plan.service import ServicePlan
@@ -255,6 +256,7 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         "spec": {"predictor": _predictor(plan)},
     }
     origins = _origins(plan)
+    add_components(body, origins, plan)
     if plan.canary_traffic_percent is not None:
         # Knative mode: the predictor's revision gets this share, the previous rolled-out one the rest.
         body["spec"]["predictor"]["canaryTrafficPercent"] = plan.canary_traffic_percent

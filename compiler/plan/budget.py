@@ -72,6 +72,9 @@ def gpu_budget(plans: list[ServicePlan], env: Environment) -> list[BudgetLine]:
     for plan in sorted(plans, key=lambda p: p.name):
         if plan.gpu is not None and plan.gpu.class_name in shares:
             shares[plan.gpu.class_name].append(BudgetShare(plan.name, plan.autoscaler.ceiling, plan.gpu.count))
+        for component in plan.components:  # a transformer or explainer on GPUs counts as its own share
+            if component.gpu is not None and component.gpu.class_name in shares:
+                shares[component.gpu.class_name].append(BudgetShare(f"{plan.name}/{component.kind}", component.ceiling, component.gpu.count))
     return [
         BudgetLine(env.metadata.name, name, gpu_class.resource, gpu_class.memory, gpu_class.quota, tuple(shares[name]))
         for name, gpu_class in sorted(env.spec.gpu_classes.items())

@@ -14,7 +14,7 @@ from .modelmesh import MODE as MODELMESH
 from .access import AccessPlan, plan_access
 from ..errors import Location
 from ..source.resolve import Layer
-from ..spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
+from ..spec.models import Environment, GpuClass, GpuRequest, ModelService, Predictor, parse_version
 from .scaling import AutoscalerPlan, plan_autoscaler
 from .kserve_versions import KServeRelease
 from ..spec.scaling import Scaling
@@ -75,6 +75,7 @@ class ServicePlan:
     traffic: TrafficPlan | None = None
     exposure: Exposure = field(default_factory=Exposure)
     access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
+    components: tuple = ()  # plan/components.py ComponentPlan: the transformer and explainer beside the predictor
 
     @property
     def release(self) -> KServeRelease:
@@ -136,7 +137,11 @@ def _burst_annotations(gpu_class: GpuClass) -> dict[str, str]:
 
 
 def _gpu(service: ModelService, classes: dict[str, GpuClass]) -> GpuPlacement | None:
-    request = service.spec.hardware.gpu
+    return gpu_placement(service.spec.hardware.gpu, classes)
+
+
+def gpu_placement(request: GpuRequest | None, classes: dict[str, GpuClass]) -> GpuPlacement | None:
+    """Where pods asking for `request` run; also the placement of a transformer or explainer."""
     if request is None:
         return None
     gpu_class = classes[request.class_]  # GPU-CLASS has reported unknown classes before lowering

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import naming
+from .components import plan_components
 from .service import CanaryPlan, ServicePlan, lower_service
 from ..source.resolve import Layer
 from ..spec.models import Environment, ModelService, Predictor
@@ -51,7 +52,13 @@ def _lower_version(service: ModelService, env: Environment, layer: Layer, source
 
 
 def lower_service_plans(service: ModelService, env: Environment, layer: Layer, source: str) -> list[ServicePlan]:
-    """Every InferenceService plan of one service; all of them carry the service's traffic plan."""
+    """Every InferenceService plan of one service; all of them carry the service's traffic plan
+    and its transformer and explainer."""
+    components = plan_components(service, env)
+    return [replace(plan, components=components) for plan in _lower_service_plans(service, env, layer, source)]
+
+
+def _lower_service_plans(service: ModelService, env: Environment, layer: Layer, source: str) -> list[ServicePlan]:
     name = service.metadata.name
     if service.spec.mode not in ROUTED_MODES:
         return [replace(lower_service(service, env, layer, source), service=name)]

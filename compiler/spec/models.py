@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints, WithJsonSchema, model_validator
 from .base import EnvVar, Int64, Resources, SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
 from .modelmesh import ModelMeshSettings, ModelStorage
+from .components import Explainer, GpuRequest, Transformer
 from .names import DnsLabel, DnsSubdomain
 
 API_VERSION = "inferplane.dev/v1alpha1"
@@ -108,11 +109,6 @@ class Predictor(SpecModel):
     security: PodSecurity = Field(default_factory=PodSecurity, description="Production pod defaults (hardened securityContext).")
 
 
-class GpuRequest(SpecModel):
-    class_: str = Field(alias="class", description="GPU class from the environment's catalogue.")
-    count: int = Field(1, ge=1, description="GPUs per replica.")
-
-
 class Hardware(SpecModel):
     gpu: GpuRequest | None = None
 
@@ -132,6 +128,8 @@ class ServiceSpecBody(SpecModel):
     part_of: str | None = Field(None, description="Application this service is part of (app.kubernetes.io/part-of).")
     environments: list[str] | None = Field(None, description="Environments that render this service (absent: every one), e.g. [asm] for a ModelMesh service.")
     predictor: Predictor
+    transformer: Transformer | None = Field(None, description="Pre- and post-processing pods in front of the predictor (docs/workloads.md).")
+    explainer: Explainer | None = Field(None, description="Explanation pods beside the predictor (docs/workloads.md).")
     scaling: Scaling = Field(default_factory=Scaling)
     hardware: Hardware = Field(default_factory=Hardware)
     observability: ServiceObservability = Field(default_factory=ServiceObservability)
