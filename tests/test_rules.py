@@ -72,6 +72,11 @@ CANARY = [version("v1", 90), version("v2", 10)]
 TRANSFORMER = {"container": {"image": "ghcr.io/acme/transformer:1"}}
 
 
+def llm(**values) -> dict:
+    """A mode llm service (the base's predictor removed) with `llm` set to a T4 Qwen plus values."""
+    return spec(mode="llm", predictor=None, llm={"model": {"uri": "hf://Qwen/Qwen2.5-0.5B-Instruct"}, "gpu": {"class": "t4"}, **values})
+
+
 def modelmesh_with(**components) -> dict:
     return {"spec": {**modelmesh()["spec"], **components}}
 MESH_ENV = env(mesh={}, domain="models.example.com")
@@ -241,6 +246,12 @@ FIRING = [
     ("COMP-02", spec(mode="standard", transformer={**TRANSFORMER, "scaling": {"minReplicas": 0}}), None),
     ("COMP-03", modelmesh_with(transformer=TRANSFORMER), mm_env()),
     ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 3}}), None),
+    # mode llm (tests/test_workload_llm.py asserts the exact findings)
+    ("LLM-01", spec(mode="llm"), None),
+    ("LLM-02", llm(model={"uri": "gs://bucket/qwen"}), None),
+    ("LLM-03", llm(multiNode=True), None),
+    ("LLM-GPU", llm(gpu={"class": "a100"}), None),
+    ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}, router={"scheduler": False}), None),
 ]
 
 QUIET = [
@@ -359,6 +370,11 @@ QUIET = [
     ("COMP-02", spec(transformer={**TRANSFORMER, "scaling": {"minReplicas": 0, "maxReplicas": 2}}), None),
     ("COMP-03", spec(mode="standard", transformer=TRANSFORMER), None),
     ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 2}}), None),
+    ("LLM-01", llm(), None),
+    ("LLM-02", llm(model={"uri": "pvc://models/qwen"}), None),
+    ("LLM-03", llm(multiNode=True, parallelism={"data": 2}), None),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}), None),
+    ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}), None),
 ]
 
 

@@ -243,6 +243,8 @@ def _annotations(plan: ServicePlan) -> dict[str, str]:
 def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     if plan.mode == MODELMESH:
         return []  # emit/modelmesh.py renders ModelMesh's InferenceServices
+    if plan.mode == "llm":
+        return []  # emit/llm.py renders its LLMInferenceService
     annotations = _annotations(plan)
     body = {
         "apiVersion": API_VERSION,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import Diagnostic, Location
+from .llm import llm_gpu_shares
 from .service import ServicePlan
 from ..source.resolve import Layer
 from ..spec.models import Environment
@@ -72,6 +73,9 @@ def gpu_budget(plans: list[ServicePlan], env: Environment) -> list[BudgetLine]:
     for plan in sorted(plans, key=lambda p: p.name):
         if plan.gpu is not None and plan.gpu.class_name in shares:
             shares[plan.gpu.class_name].append(BudgetShare(plan.name, plan.autoscaler.ceiling, plan.gpu.count))
+        for share, class_name, pods, per_pod in llm_gpu_shares(plan):  # an LLM's pools (plan/llm.py)
+            if class_name in shares:
+                shares[class_name].append(BudgetShare(share, pods, per_pod))
         for component in plan.components:  # a transformer or explainer on GPUs counts as its own share
             if component.gpu is not None and component.gpu.class_name in shares:
                 shares[component.gpu.class_name].append(BudgetShare(f"{plan.name}/{component.kind}", component.ceiling, component.gpu.count))

@@ -75,6 +75,7 @@ class ServicePlan:
     traffic: TrafficPlan | None = None
     exposure: Exposure = field(default_factory=Exposure)
     access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
+    llm: object = None  # plan/llm.py LlmPlan, for a `mode: llm` service (an LLMInferenceService)
     components: tuple = ()  # plan/components.py ComponentPlan: the transformer and explainer beside the predictor
 
     @property
@@ -249,7 +250,7 @@ def _metrics(service: ModelService, env: Environment) -> MetricsPlan | None:
 
 def lower_service(service: ModelService, env: Environment, layer: Layer, source: str) -> ServicePlan:
     spec = service.spec
-    if spec.mode == MODELMESH:
+    if spec.mode == MODELMESH or spec.mode == "llm":  # plan/llm.py adds an LLM's own plan
         return _plan_without_pods(service, env, layer, source)
     kserve_version = parse_version(env.spec.versions.kserve)
     assert spec.mode is not None  # KS-01 rejects a service without a mode before lowering
@@ -302,7 +303,7 @@ def _plan_without_pods(service: ModelService, env: Environment, layer: Layer, so
         source=source,
         mode=spec.mode or "",
         kserve_version=kserve_version,
-        deployment_mode=KServeRelease(kserve_version[:2]).deployment_mode(spec.mode) if spec.mode else "",
+        deployment_mode=KServeRelease(kserve_version[:2]).deployment_mode(spec.mode) if spec.mode in upstream.MODE_SPELLING else "",
         labels=recommended_labels(service, env),
         annotations={k: v for k, v in service.metadata.annotations.items() if k != upstream.DEPLOYMENT_MODE_ANNOTATION},
         predictor=spec.predictor,
