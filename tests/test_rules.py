@@ -77,6 +77,11 @@ def llm(**values) -> dict:
     return spec(mode="llm", predictor=None, llm={"model": {"uri": "hf://Qwen/Qwen2.5-0.5B-Instruct"}, "gpu": {"class": "t4"}, **values})
 
 
+def graph(router: str = "Sequence", **step) -> dict:
+    """A mode graph service whose root node has one step (the base's predictor removed)."""
+    return spec(mode="graph", predictor=None, graph={"nodes": {"root": {"routerType": router, "steps": [step or {"service": "iris"}]}}})
+
+
 def modelmesh_with(**components) -> dict:
     return {"spec": {**modelmesh()["spec"], **components}}
 MESH_ENV = env(mesh={}, domain="models.example.com")
@@ -252,6 +257,12 @@ FIRING = [
     ("LLM-03", llm(multiNode=True), None),
     ("LLM-GPU", llm(gpu={"class": "a100"}), None),
     ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}, router={"scheduler": False}), None),
+    # mode graph (tests/test_workload_graph.py asserts the exact findings)
+    ("GRAPH-01", spec(mode="graph"), None),
+    ("GRAPH-02", graph("Splitter", service="iris", weight=90), None),
+    ("GRAPH-03", graph(node="root"), None),
+    ("GRAPH-04", graph("Switch", service="iris", condition="a.#(b=1)"), None),
+    ("GRAPH-XREF", graph(service="ranker"), None),
 ]
 
 QUIET = [
@@ -375,6 +386,12 @@ QUIET = [
     ("LLM-03", llm(multiNode=True, parallelism={"data": 2}), None),
     ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}), None),
     ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}), None),
+    ("GRAPH-01", graph(), None),
+    ("GRAPH-02", graph("Splitter", service="iris", weight=100), None),
+    ("GRAPH-03", graph(), None),
+    ("GRAPH-04", graph("Switch", service="iris", condition="a.#(b==1)"), None),
+    # a root with no steps calls no service (tests/test_workload_graph.py has the rendered ones)
+    ("GRAPH-XREF", spec(mode="graph", predictor=None, graph={"nodes": {"root": {"routerType": "Sequence"}}}), None),
 ]
 
 

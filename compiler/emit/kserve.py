@@ -14,7 +14,7 @@ from .. import upstream
 from ..plan.service import ServicePlan
 from ..plan.scaling import AutoscalerPlan
 from ..plan.modelmesh import MODE as MODELMESH
-from ..spec.models import EnvVar, Environment
+from ..spec.models import WITHOUT_PREDICTOR, EnvVar, Environment
 from ..plan.service import CanaryPlan
 from ..plan.traffic import VERSION_LABEL
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION
@@ -243,8 +243,8 @@ def _annotations(plan: ServicePlan) -> dict[str, str]:
 def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     if plan.mode == MODELMESH:
         return []  # emit/modelmesh.py renders ModelMesh's InferenceServices
-    if plan.mode == "llm":
-        return []  # emit/llm.py renders its LLMInferenceService
+    if plan.mode in WITHOUT_PREDICTOR:
+        return []  # emit/llm.py and emit/graph.py render these
     annotations = _annotations(plan)
     body = {
         "apiVersion": API_VERSION,

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from .. import upstream
 from .modelmesh import MODE as MODELMESH
+from .graph import MODE as GRAPH, GraphPlan
 from .access import AccessPlan, plan_access
 from ..errors import Location
 from ..source.resolve import Layer
-from ..spec.models import Environment, GpuClass, GpuRequest, ModelService, Predictor, parse_version
+from ..spec.models import WITHOUT_PREDICTOR, Environment, GpuClass, GpuRequest, ModelService, Predictor, parse_version
 from .scaling import AutoscalerPlan, plan_autoscaler
 from .kserve_versions import KServeRelease
 from ..spec.scaling import Scaling
@@ -76,6 +77,7 @@ class ServicePlan:
     exposure: Exposure = field(default_factory=Exposure)
     access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
     llm: object = None  # plan/llm.py LlmPlan, for a `mode: llm` service (an LLMInferenceService)
+    graph: GraphPlan | None = None  # for a `mode: graph` service (an InferenceGraph)
     components: tuple = ()  # plan/components.py ComponentPlan: the transformer and explainer beside the predictor
 
     @property
@@ -250,7 +252,7 @@ def _metrics(service: ModelService, env: Environment) -> MetricsPlan | None:
 
 def lower_service(service: ModelService, env: Environment, layer: Layer, source: str) -> ServicePlan:
     spec = service.spec
-    if spec.mode == MODELMESH or spec.mode == "llm":  # plan/llm.py adds an LLM's own plan
+    if spec.mode == MODELMESH or spec.mode in WITHOUT_PREDICTOR:  # plan/llm.py, plan/graph.py add their own plan
         return _plan_without_pods(service, env, layer, source)
     kserve_version = parse_version(env.spec.versions.kserve)
     assert spec.mode is not None  # KS-01 rejects a service without a mode before lowering
@@ -316,4 +318,5 @@ def _plan_without_pods(service: ModelService, env: Environment, layer: Layer, so
         spread=False,
         timeout_seconds=None,
         layer=layer,
+        graph=GraphPlan(spec.graph, recommended_labels(service, env)) if spec.mode == GRAPH and spec.graph else None,
     )

@@ -28,18 +28,26 @@ def _pools(ctx: RuleContext) -> Iterator[tuple[tuple, str, LlmPool]]:
         yield LLM + ("prefill",), "the prefill pool", llm.prefill
 
 
+def workload_block(ctx: RuleContext, mode: str, kind: str, example: str) -> Iterator[Finding]:
+    """`mode: <mode>` and its `<mode>:` block go together: each without the other is a finding
+    (shared by LLM-01 and GRAPH-01)."""
+    spec = ctx.service.spec
+    block = getattr(spec, mode)
+    if spec.mode != mode and block is not None:
+        yield Finding(("spec", mode), f"`{mode}` is set but spec.mode is {spec.mode!r}", f"set `mode: {mode}` to render an {kind}, or remove `{mode}`")
+    elif spec.mode == mode and block is None:
+        yield Finding(("spec", "mode"), f"mode {mode} without an `{mode}` block" if mode == "llm" else f"mode {mode} without a `{mode}` block", f"add `{mode}: {example}`")
+
+
 @rule("LLM-01", "an LLM is `mode: llm` with an `llm` block, on a KServe release that serves LLMInferenceService", source="kserve_versions llm-inference-service (0.16); KServe LLMInferenceService CRD")
 def llm_service(ctx: RuleContext) -> Iterator[Finding]:
     """`mode: llm` renders KServe's LLMInferenceService from the `llm` block, and nothing else:
     no predictor, transformer, explainer or versions. KServe serves the kind from 0.16
     (v1alpha1; v1alpha2 from 0.17, which Inferplane renders there)."""
     spec = ctx.service.spec
+    yield from workload_block(ctx, MODE, "LLMInferenceService", "{model: {uri: hf://...}, gpu: {class: ...}}")
     if spec.mode != MODE:
-        if spec.llm is not None:
-            yield Finding(LLM, f"`llm` is set but spec.mode is {spec.mode!r}", "set `mode: llm` to render an LLMInferenceService, or remove `llm`")
         return
-    if spec.llm is None:
-        yield Finding(("spec", "mode"), "mode llm without an `llm` block", "add `llm: {model: {uri: hf://...}, gpu: {class: ...}}`")
     if not ctx.release.has("llm-inference-service"):
         yield Finding(("spec", "mode"), f"KServe {ctx.environment.spec.versions.kserve} has no LLMInferenceService (0.16 or later)", f"leave environment {ctx.env_name!r} out of spec.environments, or upgrade KServe at {ctx.version_line()}")
     for key in ("model", "container"):

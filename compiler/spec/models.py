@@ -16,6 +16,7 @@ from .delivery import GitOps, ImagePolicy, SmokeTest
 from .modelmesh import ModelMeshSettings, ModelStorage
 from .components import Explainer, GpuRequest, Transformer
 from .llm import LlmSpec
+from .graph import GraphSpec
 from .names import DnsLabel, DnsSubdomain
 
 API_VERSION = "inferplane.dev/v1alpha1"
@@ -23,8 +24,10 @@ API_VERSION = "inferplane.dev/v1alpha1"
 ModelFormat = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
 ]
-DeploymentMode = Literal["knative", "standard", "modelmesh", "llm"]
+DeploymentMode = Literal["knative", "standard", "modelmesh", "llm", "graph"]
 CanaryStrategy = Literal["auto", "native", "split"]
+# Modes that render a workload of their own instead of a predictor (docs/workloads.md).
+WITHOUT_PREDICTOR = ("llm", "graph")
 
 
 from .traffic import Access, Exposure, MeshSettings, TlsSettings, Version
@@ -126,18 +129,19 @@ class ServiceVersion(Version):
 def _predictor_unless_llm(schema: dict) -> None:
     """Editors: a predictor is required except with `mode: llm` (as _llm_has_no_predictor decides)."""
     schema["required"] = [key for key in schema.get("required", []) if key != "predictor"]
-    schema["if"] = {"properties": {"mode": {"const": "llm"}}, "required": ["mode"]}
+    schema["if"] = {"properties": {"mode": {"enum": list(WITHOUT_PREDICTOR)}}, "required": ["mode"]}
     schema["else"] = {"required": ["predictor"]}
 
 
 class ServiceSpecBody(SpecModel):
     model_config = {**SpecModel.model_config, "json_schema_extra": _predictor_unless_llm}
-    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero), standard (Deployment), modelmesh (shared multi-model runtimes) or llm (an LLMInferenceService, with `llm`).")
+    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero), standard (Deployment), modelmesh (shared multi-model runtimes) llm (an LLMInferenceService, with `llm`) or graph (an InferenceGraph, with `graph`).")
     version: str | None = Field(None, description="Version of the service, as label app.kubernetes.io/version.")
     part_of: str | None = Field(None, description="Application this service is part of (app.kubernetes.io/part-of).")
     environments: list[str] | None = Field(None, description="Environments that render this service (absent: every one), e.g. [asm] for a ModelMesh service.")
     predictor: Predictor  # a `mode: llm` service needs none: _llm_has_no_predictor fills in an empty one
     llm: LlmSpec | None = Field(None, description="mode llm: a large language model on vLLM, rendered as KServe's LLMInferenceService (docs/workloads.md).")
+    graph: GraphSpec | None = Field(None, description="mode graph: an inference pipeline over services of the fleet, rendered as KServe's InferenceGraph (docs/workloads.md).")
     transformer: Transformer | None = Field(None, description="Pre- and post-processing pods in front of the predictor (docs/workloads.md).")
     explainer: Explainer | None = Field(None, description="Explanation pods beside the predictor (docs/workloads.md).")
     scaling: Scaling = Field(default_factory=Scaling)
@@ -152,8 +156,9 @@ class ServiceSpecBody(SpecModel):
     @model_validator(mode="before")
     @classmethod
     def _llm_has_no_predictor(cls, data: object) -> object:
-        """`mode: llm` renders its `llm` block: its predictor may be absent (LLM-01 refuses a model or container)."""
-        if isinstance(data, dict) and data.get("mode") == "llm" and "predictor" not in data:
+        """`mode: llm` and `mode: graph` render their own block: the predictor may be absent (LLM-01
+        and GRAPH-01 refuse a model or container)."""
+        if isinstance(data, dict) and data.get("mode") in WITHOUT_PREDICTOR and "predictor" not in data:
             return {**data, "predictor": {}}
         return data
 
