@@ -82,6 +82,12 @@ def graph(router: str = "Sequence", **step) -> dict:
     return spec(mode="graph", predictor=None, graph={"nodes": {"root": {"routerType": router, "steps": [step or {"service": "iris"}]}}})
 
 
+def ray(**values) -> dict:
+    """A mode ray service (the base's predictor removed) whose head has cpu and memory limits."""
+    head = {"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}}
+    return spec(mode="ray", predictor=None, ray={"image": "rayproject/ray:2.41.0", "serveConfig": {"applications": []}, "head": head, **values})
+
+
 def modelmesh_with(**components) -> dict:
     return {"spec": {**modelmesh()["spec"], **components}}
 MESH_ENV = env(mesh={}, domain="models.example.com")
@@ -263,6 +269,11 @@ FIRING = [
     ("GRAPH-03", graph(node="root"), None),
     ("GRAPH-04", graph("Switch", service="iris", condition="a.#(b=1)"), None),
     ("GRAPH-XREF", graph(service="ranker"), None),
+    # mode ray (tests/test_workload_ray.py asserts the exact findings)
+    ("RAY-01", spec(mode="ray"), None),
+    ("RAY-02", ray(head={"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}, "startParams": {"num-cpus": 0}}), None),
+    ("RAY-03", ray(workers=[{"name": "gpu", "maxReplicas": 1, "gpu": {"class": "a100"}}]), None),
+    ("RAY-04", ray(head={}), None),
 ]
 
 QUIET = [
@@ -390,6 +401,10 @@ QUIET = [
     ("GRAPH-02", graph("Splitter", service="iris", weight=100), None),
     ("GRAPH-03", graph(), None),
     ("GRAPH-04", graph("Switch", service="iris", condition="a.#(b==1)"), None),
+    ("RAY-01", ray(), None),
+    ("RAY-02", ray(head={"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}, "startParams": {"num-cpus": "0"}}), None),
+    ("RAY-03", ray(workers=[{"name": "gpu", "maxReplicas": 1, "gpu": {"class": "t4"}}]), None),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 1, "maxReplicas": 2}]), None),
     # a root with no steps calls no service (tests/test_workload_graph.py has the rendered ones)
     ("GRAPH-XREF", spec(mode="graph", predictor=None, graph={"nodes": {"root": {"routerType": "Sequence"}}}), None),
 ]

@@ -21,7 +21,7 @@ from ..spec.models import Environment
 from .images import mirror_manifests
 from . import knative, routing
 from . import modelmesh, modelmesh_routing
-from . import graph, llm
+from . import graph, llm, ray
 from . import autoscaling, availability, certmanager, gateway, gitops, kserve, monitoring, security, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
@@ -39,8 +39,8 @@ SERVICE_EMITTERS += (modelmesh.emit,)
 ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 
 
-# Workloads beyond one predictor (docs/workloads.md): an LLM's LLMInferenceService, a pipeline's InferenceGraph.
-SERVICE_EMITTERS += (llm.emit, graph.emit)
+# Workloads beyond one predictor (docs/workloads.md): an LLM's LLMInferenceService, a pipeline's InferenceGraph, a Ray Serve app's RayService.
+SERVICE_EMITTERS += (llm.emit, graph.emit, ray.emit)
 
 
 def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:

@@ -78,6 +78,7 @@ class ServicePlan:
     access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
     llm: object = None  # plan/llm.py LlmPlan, for a `mode: llm` service (an LLMInferenceService)
     graph: GraphPlan | None = None  # for a `mode: graph` service (an InferenceGraph)
+    ray: object = None  # plan/ray.py RayPlan, for a `mode: ray` service (a RayService)
     components: tuple = ()  # plan/components.py ComponentPlan: the transformer and explainer beside the predictor
 
     @property

@@ -34,7 +34,7 @@ def workload_block(ctx: RuleContext, mode: str, kind: str, example: str) -> Iter
     spec = ctx.service.spec
     block = getattr(spec, mode)
     if spec.mode != mode and block is not None:
-        yield Finding(("spec", mode), f"`{mode}` is set but spec.mode is {spec.mode!r}", f"set `mode: {mode}` to render an {kind}, or remove `{mode}`")
+        yield Finding(("spec", mode), f"`{mode}` is set but spec.mode is {spec.mode!r}", f"set `mode: {mode}` to render it as a {kind}, or remove `{mode}`")
     elif spec.mode == mode and block is None:
         yield Finding(("spec", "mode"), f"mode {mode} without an `{mode}` block" if mode == "llm" else f"mode {mode} without a `{mode}` block", f"add `{mode}: {example}`")
 

@@ -17,6 +17,7 @@ from .modelmesh import ModelMeshSettings, ModelStorage
 from .components import Explainer, GpuRequest, Transformer
 from .llm import LlmSpec
 from .graph import GraphSpec
+from .ray import RaySpec
 from .names import DnsLabel, DnsSubdomain
 
 API_VERSION = "inferplane.dev/v1alpha1"
@@ -24,10 +25,10 @@ API_VERSION = "inferplane.dev/v1alpha1"
 ModelFormat = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
 ]
-DeploymentMode = Literal["knative", "standard", "modelmesh", "llm", "graph"]
+DeploymentMode = Literal["knative", "standard", "modelmesh", "llm", "graph", "ray"]
 CanaryStrategy = Literal["auto", "native", "split"]
 # Modes that render a workload of their own instead of a predictor (docs/workloads.md).
-WITHOUT_PREDICTOR = ("llm", "graph")
+WITHOUT_PREDICTOR = ("llm", "graph", "ray")
 
 
 from .traffic import Access, Exposure, MeshSettings, TlsSettings, Version
@@ -135,13 +136,14 @@ def _predictor_unless_llm(schema: dict) -> None:
 
 class ServiceSpecBody(SpecModel):
     model_config = {**SpecModel.model_config, "json_schema_extra": _predictor_unless_llm}
-    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero), standard (Deployment), modelmesh (shared multi-model runtimes) llm (an LLMInferenceService, with `llm`) or graph (an InferenceGraph, with `graph`).")
+    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero), standard (Deployment), modelmesh (shared multi-model runtimes) llm (an LLMInferenceService, with `llm`) or graph (an InferenceGraph, with `graph`) or ray (a KubeRay RayService, with `ray`).")
     version: str | None = Field(None, description="Version of the service, as label app.kubernetes.io/version.")
     part_of: str | None = Field(None, description="Application this service is part of (app.kubernetes.io/part-of).")
     environments: list[str] | None = Field(None, description="Environments that render this service (absent: every one), e.g. [asm] for a ModelMesh service.")
     predictor: Predictor  # a `mode: llm` service needs none: _llm_has_no_predictor fills in an empty one
     llm: LlmSpec | None = Field(None, description="mode llm: a large language model on vLLM, rendered as KServe's LLMInferenceService (docs/workloads.md).")
     graph: GraphSpec | None = Field(None, description="mode graph: an inference pipeline over services of the fleet, rendered as KServe's InferenceGraph (docs/workloads.md).")
+    ray: RaySpec | None = Field(None, description="mode ray: a Ray Serve application, rendered as a KubeRay RayService (docs/workloads.md).")
     transformer: Transformer | None = Field(None, description="Pre- and post-processing pods in front of the predictor (docs/workloads.md).")
     explainer: Explainer | None = Field(None, description="Explanation pods beside the predictor (docs/workloads.md).")
     scaling: Scaling = Field(default_factory=Scaling)
