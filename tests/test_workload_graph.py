@@ -93,3 +93,12 @@ def test_valid_gjson(condition):
 ])
 def test_invalid_gjson(condition, problem):
     assert gjson_problem(condition) == problem
+
+
+@needs_shared
+def test_a_step_to_a_service_that_failed_its_own_checks_is_not_a_second_finding(tmp_path):
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "ranker.yaml").write_text("apiVersion: inferplane.dev/v1alpha1\nkind: ModelService\nmetadata:\n  name: ranker\nspec:\n  mode: knative\n  predictor:\n    model: {format: sklearn, storageUri: ftp://host/model}\n")
+    found = findings(tmp_path, SEQUENCE, others=("scorer",))
+    assert [line.split(": ", 2)[1] for line in found] == ["error[KS-07]"]
+    assert found[0].startswith("services/ranker.yaml:8:")

@@ -135,12 +135,13 @@ def graph_conditions(ctx: RuleContext) -> Iterator[Finding]:
 def graph_services(ctx: EnvironmentContext) -> Iterator[EnvironmentFinding]:
     """A step's `service` is the name of an InferenceService KServe finds in the graph's
     namespace. The service must be rendered in this environment under that name: not left out
-    by `spec.environments`, and not split into one InferenceService per version."""
+    by `spec.environments`, and not split into one InferenceService per version. A service that
+    failed its own checks is reported there, not again here."""
     rendered = {(m.namespace, m.name) for m in ctx.manifests if m.kind == "InferenceService"}
     for graph in (m for m in ctx.manifests if m.kind == "InferenceGraph"):
         for name, node in sorted((graph.body.get("spec") or {}).get("nodes", {}).items()):
             for index, step in enumerate(node.get("steps") or []):
                 service = step.get("serviceName")
-                if service and (graph.namespace, service) not in rendered:
+                if service and (graph.namespace, service) not in rendered and service not in ctx.extra.get("failed_services", ()):
                     pointer = f"/spec/nodes/{name}/steps/{index}/serviceName"
                     yield EnvironmentFinding(ctx.at_manifest(graph, pointer), f"graph {graph.name!r} calls service {service!r}, which environment {ctx.env_name!r} renders no InferenceService of", "add the service to this environment (spec.environments), or call one it renders")
