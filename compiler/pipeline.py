@@ -159,7 +159,8 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(_in_env(patch_diagnostics, env_name))
     result.diagnostics.extend(_in_env(unsafe_identities(manifests), env_name))
     result.diagnostics.extend(_duplicate_diagnostics(manifests, env_name))
-    result.diagnostics.extend(check_manifests(manifests, env, env_layer, env_name))
+    failed = frozenset(name for name, doc in sources.services.items() if any(d.is_error and d.location and d.location.path == doc.path for d in result.diagnostics))
+    result.diagnostics.extend(check_manifests(manifests, env, env_layer, env_name, failed))
     # Validate what could be rendered even when other parts failed: every error in one run.
     env_dir = Path(env_doc.path).parent
     result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))

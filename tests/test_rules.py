@@ -69,6 +69,27 @@ def version(name: str, weight: int, **predictor) -> dict:
 
 
 CANARY = [version("v1", 90), version("v2", 10)]
+TRANSFORMER = {"container": {"image": "ghcr.io/acme/transformer:1"}}
+
+
+def llm(**values) -> dict:
+    """A mode llm service (the base's predictor removed) with `llm` set to a T4 Qwen plus values."""
+    return spec(mode="llm", predictor=None, llm={"model": {"uri": "hf://Qwen/Qwen2.5-0.5B-Instruct"}, "gpu": {"class": "t4"}, **values})
+
+
+def graph(router: str = "Sequence", **step) -> dict:
+    """A mode graph service whose root node has one step (the base's predictor removed)."""
+    return spec(mode="graph", predictor=None, graph={"nodes": {"root": {"routerType": router, "steps": [step or {"service": "iris"}]}}})
+
+
+def ray(**values) -> dict:
+    """A mode ray service (the base's predictor removed) whose head has cpu and memory limits."""
+    head = {"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}}
+    return spec(mode="ray", predictor=None, ray={"image": "rayproject/ray:2.41.0", "serveConfig": {"applications": []}, "head": head, **values})
+
+
+def modelmesh_with(**components) -> dict:
+    return {"spec": {**modelmesh()["spec"], **components}}
 MESH_ENV = env(mesh={}, domain="models.example.com")
 KSERVE_020 = env(versions={"kserve": "0.20.0"})
 # mesh, gateway and certificates
@@ -231,6 +252,28 @@ FIRING = [
     ("CM-02", PUBLIC, mesh_env(acme(solver="dns01", email="ml-team", dns01=CLOUDFLARE))),
     ("CM-02", PUBLIC, mesh_env(acme(solver="dns01", dns01={"cloudflare": {"apiToken": "abc123"}}))),
     ("XREF-01", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca"}})),
+    # transformer and explainer (tests/test_workload_components.py asserts the exact findings)
+    ("COMP-01", spec(explainer={"scaling": {"maxReplicas": 1}}), None),
+    ("COMP-02", spec(mode="standard", transformer={**TRANSFORMER, "scaling": {"minReplicas": 0}}), None),
+    ("COMP-03", modelmesh_with(transformer=TRANSFORMER), mm_env()),
+    ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 3}}), None),
+    # mode llm (tests/test_workload_llm.py asserts the exact findings)
+    ("LLM-01", spec(mode="llm"), None),
+    ("LLM-02", llm(model={"uri": "gs://bucket/qwen"}), None),
+    ("LLM-03", llm(multiNode=True), None),
+    ("LLM-GPU", llm(gpu={"class": "a100"}), None),
+    ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}, router={"scheduler": False}), None),
+    # mode graph (tests/test_workload_graph.py asserts the exact findings)
+    ("GRAPH-01", spec(mode="graph"), None),
+    ("GRAPH-02", graph("Splitter", service="iris", weight=90), None),
+    ("GRAPH-03", graph(node="root"), None),
+    ("GRAPH-04", graph("Switch", service="iris", condition="a.#(b=1)"), None),
+    ("GRAPH-XREF", graph(service="ranker"), None),
+    # mode ray (tests/test_workload_ray.py asserts the exact findings)
+    ("RAY-01", spec(mode="ray"), None),
+    ("RAY-02", ray(head={"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}, "startParams": {"num-cpus": 0}}), None),
+    ("RAY-03", ray(workers=[{"name": "gpu", "maxReplicas": 1, "gpu": {"class": "a100"}}]), None),
+    ("RAY-04", ray(head={}), None),
 ]
 
 QUIET = [
@@ -344,6 +387,26 @@ QUIET = [
     ("CM-02", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca", "caSecretName": "internal-ca-key-pair"}})),
     ("XREF-01", PUBLIC, mesh_env()),
     ("XREF-01", PUBLIC, mesh_env({"issuer": {"kind": "Issuer", "name": "platform-issuer", "type": "existing"}})),
+    # transformer and explainer (tests/test_workload_components.py asserts the exact findings)
+    ("COMP-01", spec(transformer=TRANSFORMER), None),
+    ("COMP-02", spec(transformer={**TRANSFORMER, "scaling": {"minReplicas": 0, "maxReplicas": 2}}), None),
+    ("COMP-03", spec(mode="standard", transformer=TRANSFORMER), None),
+    ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 2}}), None),
+    ("LLM-01", llm(), None),
+    ("LLM-02", llm(model={"uri": "pvc://models/qwen"}), None),
+    ("LLM-03", llm(multiNode=True, parallelism={"data": 2}), None),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}), None),
+    ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}), None),
+    ("GRAPH-01", graph(), None),
+    ("GRAPH-02", graph("Splitter", service="iris", weight=100), None),
+    ("GRAPH-03", graph(), None),
+    ("GRAPH-04", graph("Switch", service="iris", condition="a.#(b==1)"), None),
+    ("RAY-01", ray(), None),
+    ("RAY-02", ray(head={"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}, "startParams": {"num-cpus": "0"}}), None),
+    ("RAY-03", ray(workers=[{"name": "gpu", "maxReplicas": 1, "gpu": {"class": "t4"}}]), None),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 1, "maxReplicas": 2}]), None),
+    # a root with no steps calls no service (tests/test_workload_graph.py has the rendered ones)
+    ("GRAPH-XREF", spec(mode="graph", predictor=None, graph={"nodes": {"root": {"routerType": "Sequence"}}}), None),
 ]
 
 

@@ -21,6 +21,7 @@ from ..spec.models import Environment
 from .images import mirror_manifests
 from . import knative, routing
 from . import modelmesh, modelmesh_routing
+from . import graph, llm, ray
 from . import autoscaling, availability, certmanager, gateway, gitops, kserve, monitoring, security, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
@@ -36,6 +37,10 @@ ENVIRONMENT_EMITTERS += (routing.emit,)
 # ModelMesh (serving-rules §2): a model's InferenceService; the namespace's runtimes and route.
 SERVICE_EMITTERS += (modelmesh.emit,)
 ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
+
+
+# Workloads beyond one predictor (docs/workloads.md): an LLM's LLMInferenceService, a pipeline's InferenceGraph, a Ray Serve app's RayService.
+SERVICE_EMITTERS += (llm.emit, graph.emit, ray.emit)
 
 
 def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:

@@ -8,12 +8,13 @@ autoscalerClass external so KServe makes none. No `replicas` is written anywhere
 from __future__ import annotations
 
 from .manifest import Manifest
+from .components import add_components
 from ..errors import Location
 from .. import upstream
 from ..plan.service import ServicePlan
 from ..plan.scaling import AutoscalerPlan
 from ..plan.modelmesh import MODE as MODELMESH
-from ..spec.models import EnvVar, Environment
+from ..spec.models import WITHOUT_PREDICTOR, EnvVar, Environment
 from ..plan.service import CanaryPlan
 from ..plan.traffic import VERSION_LABEL
 from ..upstream import DEPLOYMENT_MODE_ANNOTATION
@@ -242,6 +243,8 @@ def _annotations(plan: ServicePlan) -> dict[str, str]:
 def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     if plan.mode == MODELMESH:
         return []  # emit/modelmesh.py renders ModelMesh's InferenceServices
+    if plan.mode in WITHOUT_PREDICTOR:
+        return []  # emit/llm.py and emit/graph.py render these
     annotations = _annotations(plan)
     body = {
         "apiVersion": API_VERSION,
@@ -255,6 +258,7 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         "spec": {"predictor": _predictor(plan)},
     }
     origins = _origins(plan)
+    add_components(body, origins, plan)
     if plan.canary_traffic_percent is not None:
         # Knative mode: the predictor's revision gets this share, the previous rolled-out one the rest.
         body["spec"]["predictor"]["canaryTrafficPercent"] = plan.canary_traffic_percent

@@ -110,6 +110,12 @@ def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
     if smoke_test_renders(service.spec.smoke_test, env):
         # The PostSync smoke test calls the model with its own identity (emit/smoketest.py).
         principals.append(principal(mesh.trust_domain, env.spec.namespace, smoke_test_service_account(service.metadata.name)))
+    for component in (service.spec.transformer, service.spec.explainer):
+        if component is not None:
+            # The transformer and explainer call the predictor with their own pods' identity.
+            credentials = service.spec.predictor.credentials
+            account = component.service_account_name or (credentials.service_account_name if credentials else None) or "default"
+            principals.append(principal(mesh.trust_domain, env.spec.namespace, account))
     if service.spec.exposure.public and access.allow_gateway:
         gateway_namespaces, gateway_principals = _gateway_sources(env)
         namespaces += gateway_namespaces

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import Diagnostic, Location
+from .llm import llm_gpu_shares
 from .service import ServicePlan
 from ..source.resolve import Layer
 from ..spec.models import Environment
@@ -72,6 +73,15 @@ def gpu_budget(plans: list[ServicePlan], env: Environment) -> list[BudgetLine]:
     for plan in sorted(plans, key=lambda p: p.name):
         if plan.gpu is not None and plan.gpu.class_name in shares:
             shares[plan.gpu.class_name].append(BudgetShare(plan.name, plan.autoscaler.ceiling, plan.gpu.count))
+        for share, class_name, pods, per_pod in llm_gpu_shares(plan):  # an LLM's pools (plan/llm.py)
+            if class_name in shares:
+                shares[class_name].append(BudgetShare(share, pods, per_pod))
+        for group in plan.ray.workers if plan.ray else ():  # a Ray worker group at its most workers
+            if group.gpu is not None and group.gpu.class_name in shares:
+                shares[group.gpu.class_name].append(BudgetShare(f"{plan.name}/{group.spec.name}", group.spec.max_replicas, group.gpu.count))
+        for component in plan.components:  # a transformer or explainer on GPUs counts as its own share
+            if component.gpu is not None and component.gpu.class_name in shares:
+                shares[component.gpu.class_name].append(BudgetShare(f"{plan.name}/{component.kind}", component.ceiling, component.gpu.count))
     return [
         BudgetLine(env.metadata.name, name, gpu_class.resource, gpu_class.memory, gpu_class.quota, tuple(shares[name]))
         for name, gpu_class in sorted(env.spec.gpu_classes.items())

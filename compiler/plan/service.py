@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from .. import upstream
 from .modelmesh import MODE as MODELMESH
+from .graph import MODE as GRAPH, GraphPlan
 from .access import AccessPlan, plan_access
 from ..errors import Location
 from ..source.resolve import Layer
-from ..spec.models import Environment, GpuClass, ModelService, Predictor, parse_version
+from ..spec.models import WITHOUT_PREDICTOR, Environment, GpuClass, GpuRequest, ModelService, Predictor, parse_version
 from .scaling import AutoscalerPlan, plan_autoscaler
 from .kserve_versions import KServeRelease
 from ..spec.scaling import Scaling
@@ -75,6 +76,10 @@ class ServicePlan:
     traffic: TrafficPlan | None = None
     exposure: Exposure = field(default_factory=Exposure)
     access: AccessPlan | None = None  # None: no access policies (no mesh, or no `access` in the spec)
+    llm: object = None  # plan/llm.py LlmPlan, for a `mode: llm` service (an LLMInferenceService)
+    graph: GraphPlan | None = None  # for a `mode: graph` service (an InferenceGraph)
+    ray: object = None  # plan/ray.py RayPlan, for a `mode: ray` service (a RayService)
+    components: tuple = ()  # plan/components.py ComponentPlan: the transformer and explainer beside the predictor
 
     @property
     def release(self) -> KServeRelease:
@@ -136,7 +141,11 @@ def _burst_annotations(gpu_class: GpuClass) -> dict[str, str]:
 
 
 def _gpu(service: ModelService, classes: dict[str, GpuClass]) -> GpuPlacement | None:
-    request = service.spec.hardware.gpu
+    return gpu_placement(service.spec.hardware.gpu, classes)
+
+
+def gpu_placement(request: GpuRequest | None, classes: dict[str, GpuClass]) -> GpuPlacement | None:
+    """Where pods asking for `request` run; also the placement of a transformer or explainer."""
     if request is None:
         return None
     gpu_class = classes[request.class_]  # GPU-CLASS has reported unknown classes before lowering
@@ -244,7 +253,7 @@ def _metrics(service: ModelService, env: Environment) -> MetricsPlan | None:
 
 def lower_service(service: ModelService, env: Environment, layer: Layer, source: str) -> ServicePlan:
     spec = service.spec
-    if spec.mode == MODELMESH:
+    if spec.mode == MODELMESH or spec.mode in WITHOUT_PREDICTOR:  # plan/llm.py, plan/graph.py add their own plan
         return _plan_without_pods(service, env, layer, source)
     kserve_version = parse_version(env.spec.versions.kserve)
     assert spec.mode is not None  # KS-01 rejects a service without a mode before lowering
@@ -297,7 +306,7 @@ def _plan_without_pods(service: ModelService, env: Environment, layer: Layer, so
         source=source,
         mode=spec.mode or "",
         kserve_version=kserve_version,
-        deployment_mode=KServeRelease(kserve_version[:2]).deployment_mode(spec.mode) if spec.mode else "",
+        deployment_mode=KServeRelease(kserve_version[:2]).deployment_mode(spec.mode) if spec.mode in upstream.MODE_SPELLING else "",
         labels=recommended_labels(service, env),
         annotations={k: v for k, v in service.metadata.annotations.items() if k != upstream.DEPLOYMENT_MODE_ANNOTATION},
         predictor=spec.predictor,
@@ -310,4 +319,5 @@ def _plan_without_pods(service: ModelService, env: Environment, layer: Layer, so
         spread=False,
         timeout_seconds=None,
         layer=layer,
+        graph=GraphPlan(spec.graph, recommended_labels(service, env)) if spec.mode == GRAPH and spec.graph else None,
     )

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import naming
+from .components import plan_components
+from .llm import MODE as LLM, lower_llm
+from .ray import plan_ray
 from .service import CanaryPlan, ServicePlan, lower_service
 from ..source.resolve import Layer
 from ..spec.models import Environment, ModelService, Predictor
@@ -51,7 +54,15 @@ def _lower_version(service: ModelService, env: Environment, layer: Layer, source
 
 
 def lower_service_plans(service: ModelService, env: Environment, layer: Layer, source: str) -> list[ServicePlan]:
-    """Every InferenceService plan of one service; all of them carry the service's traffic plan."""
+    """Every InferenceService plan of one service; all of them carry the service's traffic plan
+    and its transformer and explainer (or, for `mode: ray`, its Ray cluster)."""
+    if service.spec.mode == LLM:
+        return [lower_llm(service, env, layer, source)]
+    components, ray = plan_components(service, env), plan_ray(service, env)
+    return [replace(plan, components=components, ray=ray) for plan in _lower_service_plans(service, env, layer, source)]
+
+
+def _lower_service_plans(service: ModelService, env: Environment, layer: Layer, source: str) -> list[ServicePlan]:
     name = service.metadata.name
     if service.spec.mode not in ROUTED_MODES:
         return [replace(lower_service(service, env, layer, source), service=name)]

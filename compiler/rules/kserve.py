@@ -6,6 +6,7 @@ from typing import Iterator
 
 from .. import upstream
 from .registry import Finding, RuleContext, rule
+from ..spec.models import WITHOUT_PREDICTOR
 
 PREDICTOR = ("spec", "predictor")
 
@@ -21,6 +22,8 @@ def deployment_mode(ctx: RuleContext) -> Iterator[Finding]:
     if spec.mode is None:
         yield Finding(("spec",), "no deployment mode for this service", "set `spec.mode: knative` or `standard`, or `defaults: {mode: ...}` in the environment")
         return
+    if spec.mode in WITHOUT_PREDICTOR:
+        return  # an LLMInferenceService or InferenceGraph has no deployment mode (rules/llm.py, graph.py)
     expected = ctx.release.deployment_mode(spec.mode)
     written = ctx.service.metadata.annotations.get(upstream.DEPLOYMENT_MODE_ANNOTATION)
     if written is not None and written != expected:
@@ -57,6 +60,8 @@ def host_label_length(ctx: RuleContext) -> Iterator[Finding]:
 def one_implementation(ctx: RuleContext) -> Iterator[Finding]:
     """A predictor is either a `model` served by a KServe runtime or a custom `container`."""
     predictor = ctx.service.spec.predictor
+    if ctx.service.spec.mode in WITHOUT_PREDICTOR:
+        return  # the `llm` or `graph` block is the workload (rules/llm.py, rules/graph.py)
     if predictor.model and predictor.container:
         yield Finding(PREDICTOR + ("container",), "predictor has both `model` and `container`", "keep one: `model` for a KServe runtime, `container` for your own server")
     elif not predictor.model and not predictor.container:

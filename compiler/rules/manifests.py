@@ -60,9 +60,10 @@ class EnvironmentFinding:
     key_path: tuple = ()
 
 
-def check_manifests(manifests: list[Manifest], env: Environment, env_layer: Layer, env_name: str) -> list[Diagnostic]:
-    """Run every environment rule over one environment's emitted manifests."""
-    context = EnvironmentContext(list(manifests), env, env_layer, env_name)
+def check_manifests(manifests: list[Manifest], env: Environment, env_layer: Layer, env_name: str, failed_services: frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """Run every environment rule over one environment's emitted manifests. `failed_services`
+    were not rendered because of their own errors: a reference to them is not a second mistake."""
+    context = EnvironmentContext(list(manifests), env, env_layer, env_name, {"failed_services": failed_services})
     diagnostics = []
     for current in registered_rules():
         if current.scope != ENVIRONMENT:

@@ -14,6 +14,10 @@ from pydantic import Field, StringConstraints, WithJsonSchema, model_validator
 from .base import EnvVar, Int64, Resources, SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
 from .modelmesh import ModelMeshSettings, ModelStorage
+from .components import Explainer, GpuRequest, Transformer
+from .llm import LlmSpec
+from .graph import GraphSpec
+from .ray import RaySpec
 from .names import DnsLabel, DnsSubdomain
 
 API_VERSION = "inferplane.dev/v1alpha1"
@@ -21,8 +25,10 @@ API_VERSION = "inferplane.dev/v1alpha1"
 ModelFormat = Literal[
     "sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "huggingface"
 ]
-DeploymentMode = Literal["knative", "standard", "modelmesh"]
+DeploymentMode = Literal["knative", "standard", "modelmesh", "llm", "graph", "ray"]
 CanaryStrategy = Literal["auto", "native", "split"]
+# Modes that render a workload of their own instead of a predictor (docs/workloads.md).
+WITHOUT_PREDICTOR = ("llm", "graph", "ray")
 
 
 from .traffic import Access, Exposure, MeshSettings, TlsSettings, Version
@@ -108,11 +114,6 @@ class Predictor(SpecModel):
     security: PodSecurity = Field(default_factory=PodSecurity, description="Production pod defaults (hardened securityContext).")
 
 
-class GpuRequest(SpecModel):
-    class_: str = Field(alias="class", description="GPU class from the environment's catalogue.")
-    count: int = Field(1, ge=1, description="GPUs per replica.")
-
-
 class Hardware(SpecModel):
     gpu: GpuRequest | None = None
 
@@ -126,12 +127,25 @@ class ServiceVersion(Version):
     ] = Field(default_factory=Predictor)
 
 
+def _predictor_unless_llm(schema: dict) -> None:
+    """Editors: a predictor is required except with `mode: llm` (as _llm_has_no_predictor decides)."""
+    schema["required"] = [key for key in schema.get("required", []) if key != "predictor"]
+    schema["if"] = {"properties": {"mode": {"enum": list(WITHOUT_PREDICTOR)}}, "required": ["mode"]}
+    schema["else"] = {"required": ["predictor"]}
+
+
 class ServiceSpecBody(SpecModel):
-    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero), standard (Deployment) or modelmesh (shared multi-model runtimes).")
+    model_config = {**SpecModel.model_config, "json_schema_extra": _predictor_unless_llm}
+    mode: DeploymentMode | None = Field(None, description="knative (serverless, scale to zero), standard (Deployment), modelmesh (shared multi-model runtimes) llm (an LLMInferenceService, with `llm`) or graph (an InferenceGraph, with `graph`) or ray (a KubeRay RayService, with `ray`).")
     version: str | None = Field(None, description="Version of the service, as label app.kubernetes.io/version.")
     part_of: str | None = Field(None, description="Application this service is part of (app.kubernetes.io/part-of).")
     environments: list[str] | None = Field(None, description="Environments that render this service (absent: every one), e.g. [asm] for a ModelMesh service.")
-    predictor: Predictor
+    predictor: Predictor  # a `mode: llm` service needs none: _llm_has_no_predictor fills in an empty one
+    llm: LlmSpec | None = Field(None, description="mode llm: a large language model on vLLM, rendered as KServe's LLMInferenceService (docs/workloads.md).")
+    graph: GraphSpec | None = Field(None, description="mode graph: an inference pipeline over services of the fleet, rendered as KServe's InferenceGraph (docs/workloads.md).")
+    ray: RaySpec | None = Field(None, description="mode ray: a Ray Serve application, rendered as a KubeRay RayService (docs/workloads.md).")
+    transformer: Transformer | None = Field(None, description="Pre- and post-processing pods in front of the predictor (docs/workloads.md).")
+    explainer: Explainer | None = Field(None, description="Explanation pods beside the predictor (docs/workloads.md).")
     scaling: Scaling = Field(default_factory=Scaling)
     hardware: Hardware = Field(default_factory=Hardware)
     observability: ServiceObservability = Field(default_factory=ServiceObservability)
@@ -140,6 +154,15 @@ class ServiceSpecBody(SpecModel):
     canary_strategy: CanaryStrategy = Field("auto", description="How versions share traffic: native (KServe's canary), split (one InferenceService per version behind an Istio VirtualService), or auto (native where KServe has it, else split). See docs/traffic.md.")
     exposure: Exposure = Field(default_factory=Exposure, description="How requests reach the service.")
     access: Access = Field(default_factory=Access, description="Who may call the service.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _llm_has_no_predictor(cls, data: object) -> object:
+        """`mode: llm` and `mode: graph` render their own block: the predictor may be absent (LLM-01
+        and GRAPH-01 refuse a model or container)."""
+        if isinstance(data, dict) and data.get("mode") in WITHOUT_PREDICTOR and "predictor" not in data:
+            return {**data, "predictor": {}}
+        return data
 
     @model_validator(mode="before")
     @classmethod
