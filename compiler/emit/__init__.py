@@ -38,14 +38,16 @@ SERVICE_EMITTERS += (modelmesh.emit,)
 ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 
 
-def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
+def emit_all(plans: list[ServicePlan], env: Environment, companions: list[Manifest] = ()) -> list[Manifest]:
+    """`companions`: the user's own objects (emit/companions.py), ordered and waved like the rest;
+    last, so that a clash with a rendered object is reported at the companion's file."""
     manifests: list[Manifest] = []
     for plan in plans:
         for emitter in SERVICE_EMITTERS:
             manifests.extend(emitter(plan, env))
     for env_emitter in ENVIRONMENT_EMITTERS:
         manifests.extend(env_emitter(plans, env))
-    return finish(manifests, env)
+    return finish(manifests + list(companions), env)
 
 
 def finish(manifests: list[Manifest], env: Environment) -> list[Manifest]:
