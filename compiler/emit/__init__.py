@@ -38,6 +38,12 @@ SERVICE_EMITTERS += (modelmesh.emit,)
 ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 
 
+# Exposure through a Kubernetes Ingress (spec/exposure.py).
+from . import ingress  # noqa: E402
+
+SERVICE_EMITTERS += (ingress.emit,)
+
+
 def emit_all(plans: list[ServicePlan], env: Environment, companions: list[Manifest] = ()) -> list[Manifest]:
     """`companions`: the user's own objects (emit/companions.py), ordered and waved like the rest;
     last, so that a clash with a rendered object is reported at the companion's file."""

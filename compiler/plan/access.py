@@ -114,6 +114,9 @@ def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
         gateway_namespaces, gateway_principals = _gateway_sources(env)
         namespaces += gateway_namespaces
         principals += gateway_principals
+    ingress = service.spec.exposure.ingress
+    if ingress is not None and ingress.controller_namespace:
+        namespaces.append(ingress.controller_namespace)  # the ingress controller forwards its callers
     if knative:
         # Requests reach Knative pods through the activator (knative-serving) or, on KServe's URL,
         # through knative-local-gateway: those hops are the peers the pods see (net-istio#554).

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import Int32, SpecModel
+from .exposure import IngressExposure
 from .names import DnsLabel, DnsSubdomain
 
 DNS_LABEL_PATTERN = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
@@ -47,6 +48,7 @@ class Exposure(SpecModel):
     timeout_seconds: int | None = Field(None, ge=1, description="Route timeout.")
     retries: Retries | None = None
     match_headers: list[HeaderMatch] = Field(default_factory=list, description="Only requests with these headers are routed (all must match).")
+    ingress: IngressExposure | None = Field(None, description="Also serve through a Kubernetes Ingress of this class (Standard mode): spec/exposure.py.")
 
 
 class JwtRule(SpecModel):
