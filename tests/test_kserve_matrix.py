@@ -20,12 +20,15 @@ needs_versioned_crds = pytest.mark.skipif(not BY_VERSION.is_dir(), reason=f"KSer
 
 _OLD_METRICS = {("KS-24", "sklearn-iris", "prod"), ("KS-24", "sklearn-iris", "staging")}  # metric aggregation < 0.10
 _OWN_HPA = {("KS-09", "bert-tfserving", "prod"), ("KS-09", "bert-tfserving", "staging")}  # autoscalerClass external < 0.12
+# Before 0.11 the predictor Service is <isvc>-predictor-default: prod's sls.ingress.route names
+# <isvc>-predictor, so the HPA would follow a route that does not exist.
+_OLD_ROUTE = {("SCALE-03", "bert-tfserving", "prod"), ("SCALE-03", "bert-tfserving", "staging")}
 # (rule, service file or environment file, environment) of every error, per minor; absent: none.
 EXPECTED_ERRORS = {
-    (0, 7): _OLD_METRICS | _OWN_HPA | {("KS-25", "asm", "asm")},
-    (0, 8): _OLD_METRICS | _OWN_HPA | {("KS-24", "sklearn-mnist", "asm"), ("KS-24", "tf-mnist", "asm")},
-    (0, 9): _OLD_METRICS | _OWN_HPA,
-    (0, 10): _OWN_HPA,
+    (0, 7): _OLD_METRICS | _OWN_HPA | _OLD_ROUTE | {("KS-25", "asm", "asm")},
+    (0, 8): _OLD_METRICS | _OWN_HPA | _OLD_ROUTE | {("KS-24", "sklearn-mnist", "asm"), ("KS-24", "tf-mnist", "asm")},
+    (0, 9): _OLD_METRICS | _OWN_HPA | _OLD_ROUTE,
+    (0, 10): _OWN_HPA | _OLD_ROUTE,
     (0, 11): _OWN_HPA,
 }
 

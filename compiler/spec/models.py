@@ -15,6 +15,7 @@ from .base import EnvVar, Int64, Resources, SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
 from .modelmesh import ModelMeshSettings, ModelStorage
 from .names import DnsLabel, DnsSubdomain
+from .pod import PodSettings, Probes, VolumeSpec
 
 API_VERSION = "inferplane.dev/v1alpha1"
 
@@ -71,6 +72,7 @@ class ModelRef(SpecModel):
     protocol_version: Literal["v1", "v2", "grpc-v1", "grpc-v2"] | None = None
     args: list[str] = Field(default_factory=list)
     env: list[EnvVar] = Field(default_factory=list)
+    served_name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Name the model is served under (/v1/models/<name>; default: the service's), for KServe's runtimes that take --model_name.")
 
 
 class ContainerPort(SpecModel):
@@ -106,6 +108,9 @@ class Predictor(SpecModel):
     annotations: dict[str, str] = Field(default_factory=dict, description="Extra annotations on the predictor's pods.")
     timeout_seconds: Int64 | None = Field(None, ge=1, description="Request timeout; in Knative mode at most the environment's maxRevisionTimeoutSeconds.")
     security: PodSecurity = Field(default_factory=PodSecurity, description="Production pod defaults (hardened securityContext).")
+    volumes: list[VolumeSpec] = Field(default_factory=list, description="Volumes mounted into the model server (spec/pod.py).")
+    pod: PodSettings = Field(default_factory=PodSettings, description="fsGroup, affinity and priority class of the predictor's pods.")
+    probes: Probes = Field(default_factory=Probes, description="Probes of the model server container.")
 
 
 class GpuRequest(SpecModel):
