@@ -39,9 +39,9 @@ ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 
 
 # Exposure through a Kubernetes Ingress (spec/exposure.py).
-from . import ingress  # noqa: E402
+from . import ingress, loadtest  # noqa: E402
 
-SERVICE_EMITTERS += (ingress.emit,)
+SERVICE_EMITTERS += (ingress.emit, loadtest.emit)
 
 
 def emit_all(plans: list[ServicePlan], env: Environment, companions: list[Manifest] = ()) -> list[Manifest]:

@@ -16,6 +16,7 @@ from .delivery import GitOps, ImagePolicy, SmokeTest
 from .modelmesh import ModelMeshSettings, ModelStorage
 from .names import DnsLabel, DnsSubdomain
 from .pod import PodSettings, Probes, VolumeSpec
+from .loadtest import LoadTest
 
 API_VERSION = "inferplane.dev/v1alpha1"
 
@@ -141,6 +142,7 @@ class ServiceSpecBody(SpecModel):
     hardware: Hardware = Field(default_factory=Hardware)
     observability: ServiceObservability = Field(default_factory=ServiceObservability)
     smoke_test: SmokeTest = Field(default_factory=SmokeTest, description="Opt-in Argo CD PostSync smoke test Job.")
+    load_test: LoadTest = Field(default_factory=LoadTest, description="Opt-in load test Job with pass thresholds, run after each sync (spec/loadtest.py).")
     versions: list[ServiceVersion] = Field(default_factory=list, description="Versions of the model and their traffic weights (sum 100).")
     canary_strategy: CanaryStrategy = Field("auto", description="How versions share traffic: native (KServe's canary), split (one InferenceService per version behind an Istio VirtualService), or auto (native where KServe has it, else split). See docs/traffic.md.")
     exposure: Exposure = Field(default_factory=Exposure, description="How requests reach the service.")
