@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from .base import Int64, SpecModel
 
@@ -28,18 +28,11 @@ class LoadTest(SpecModel):
     rate: int = Field(10, ge=1, le=100_000, description="Requests per second.")
     duration_seconds: int = Field(60, ge=1, le=3600, description="How long to send them.")
     connections: int = Field(4, ge=1, le=1000, description="Concurrent connections (fortio -c; vegeta -workers).")
-    path: str | None = Field(None, description="Request path (default: the model's predict endpoint for its protocol).")
+    path: str | None = Field(None, pattern=r"^/", description="Request path, starting with / (default: the model's predict endpoint for its protocol).")
     payload: str | None = Field(None, description="JSON request body (requests are POSTs when set).")
     headers: dict[str, str] = Field(default_factory=dict, description="Request headers, e.g. {model: tf-mnist} for ASM dynamic subsets.")
     thresholds: LoadThresholds = Field(default_factory=LoadThresholds)
     timeout_seconds: Int64 = Field(900, ge=10, description="The Job fails after this many seconds.")
-
-    @field_validator("path")
-    @classmethod
-    def _path_is_absolute(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith("/"):
-            raise ValueError(f"path {value!r} must start with /")
-        return value
 
 
 def load_test_service_account(service: str) -> str:
