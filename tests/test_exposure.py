@@ -126,3 +126,46 @@ def test_an_ingress_with_a_tls_secret_and_a_host_serves_https_on_that_host(tmp_p
     spec = load_yaml(files["ml-prod/ingress-bert-ingress.yaml"])["spec"]
     assert spec["tls"] == [{"hosts": ["sentiment.example.com"], "secretName": "sentiment-tls"}]
     assert spec["rules"][0]["host"] == "sentiment.example.com"
+
+
+PLAIN = ENVIRONMENT.replace("    gateway: {name: inference-gateway, namespace: istio-system}\n  tls:\n    issuer: {kind: ClusterIssuer, name: selfsigned, type: selfSigned}\n", "    gateway: {name: inference-gateway, namespace: istio-system, plainHttp: true}\n")
+PUBLIC = """\
+apiVersion: inferplane.dev/v1alpha1
+kind: ModelService
+metadata:
+  name: iris
+spec:
+  mode: knative
+  predictor:
+    model: {format: sklearn, storageUri: "gs://kfserving-examples/models/sklearn/1.0/model"}
+  exposure: {public: true}
+"""
+
+
+def _compile_env(tmp_path: Path, env: str, service: str) -> tuple[list[str], dict[str, bytes]]:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "environments").mkdir()
+    (tmp_path / "services/iris.yaml").write_text(service)
+    (tmp_path / "environments/prod.yaml").write_text(env)
+    result = compile_project(tmp_path, None, CompileOptions())
+    found = [f"{d.location}: {d.severity}[{d.rule}]: {d.message}".replace(f"{tmp_path}/", "") for d in result.diagnostics if d.rule != "VAL-NO-SCHEMA"]
+    return found, result.environments[0].files
+
+
+def test_a_plain_http_gateway_serves_port_80_without_a_certificate_and_cm_01_is_quiet(tmp_path):
+    assert "plainHttp: true" in PLAIN and "tls:" not in PLAIN
+    found, files = _compile_env(tmp_path, PLAIN, PUBLIC)
+    assert found == []
+    gateway = load_yaml(files["istio-system/gateway-inference-gateway.yaml"])
+    assert gateway["spec"]["servers"] == [{"hosts": ["iris.prod.example.com"], "port": {"name": "http", "number": 80, "protocol": "HTTP"}}]
+    assert not any("certificate" in name for name in files)
+
+
+def test_without_plain_http_and_tls_cm_01_still_fires(tmp_path):
+    found, _ = _compile_env(tmp_path, PLAIN.replace(", plainHttp: true", ""), PUBLIC)
+    assert found == ["services/iris.yaml:9:14: error[CM-01]: environment 'prod' has no tls settings: nothing issues the gateway's certificate"]
+
+
+def test_expose_02_warns_of_plain_http_in_production_only(tmp_path):
+    found, _ = _compile_env(tmp_path, PLAIN + "  production: true\n", PUBLIC)
+    assert found == ["services/iris.yaml:9:14: warning[EXPOSE-02]: production environment 'prod' serves this service over plain HTTP on the mesh gateway (mesh.gateway.plainHttp)"]

@@ -67,3 +67,18 @@ def metric_has_source(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(EXTERNAL + ("selector", SLS_ROUTE_LABEL), f"{SLS_ROUTE_LABEL} {route!r} is not the route of this service's Ingress ({expected!r}): the HPA follows another route's traffic", f"set `{SLS_ROUTE_LABEL}: {expected}`")
     if requested_access(spec) is not None and ctx.environment.spec.mesh is not None and not ingress.controller_namespace:
         yield Finding(INGRESS, "the service accepts only the callers `access` names and the ingress controller is not one of them: requests through the Ingress are refused and the metric never moves", "set `exposure.ingress.controllerNamespace` to the controller's namespace (its pods must run in the mesh)")
+
+
+@rule("EXPOSE-02", "plain HTTP in a production environment", severity="warning", source="Istio Gateway servers (HTTP on port 80); the KServe-on-ASM seed's plain-HTTP gateway")
+def plain_http_in_production(ctx: RuleContext) -> Iterator[Finding]:
+    """`mesh.gateway.plainHttp` serves exposed services over plain HTTP, and an Ingress without
+    `tlsSecretName` does too: fine on a test cluster (the seeds call their models over HTTP), but
+    requests and responses cross the network readable and unauthenticated. In an environment
+    marked `production: true` each public service exposed that way gets a warning."""
+    spec, env = ctx.service.spec, ctx.environment.spec
+    if not env.production:
+        return
+    if spec.exposure.public and env.mesh is not None and env.mesh.gateway.plain_http:
+        yield Finding(("spec", "exposure", "public"), f"production environment {ctx.env_name!r} serves this service over plain HTTP on the mesh gateway (mesh.gateway.plainHttp)", "add `tls` to the environment and set mesh.gateway.plainHttp: false")
+    if spec.exposure.ingress is not None and not spec.exposure.ingress.tls_secret_name:
+        yield Finding(INGRESS, f"production environment {ctx.env_name!r} serves this service's Ingress over plain HTTP", "set `exposure.ingress.tlsSecretName` to the Secret of the host's certificate")

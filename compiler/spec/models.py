@@ -208,6 +208,7 @@ class EnvironmentSpec(SpecModel):
     versions: TargetVersions
     namespace: DnsLabel = Field(description="Namespace the services are deployed to.")
     domain: DnsSubdomain | None = Field(None, description="DNS domain under which services are exposed.")
+    production: bool = Field(False, description="Serves production traffic: settings that are fine elsewhere (plain HTTP) are warnings here.")
     part_of: str | None = Field(None, description="Default app.kubernetes.io/part-of label.")
     defaults: dict = Field(default_factory=dict, description="A partial service spec merged under every service.")
     gpu_classes: dict[str, GpuClass] = Field(default_factory=dict)

@@ -75,6 +75,7 @@ class GatewaySettings(SpecModel):
     namespace: DnsLabel = Field("istio-system", description="Namespace of the ingress gateway workload (TLS secrets must live here).")
     selector: dict[str, str] = Field(default_factory=lambda: {"istio": "ingressgateway"}, description="Labels of the ingress gateway pods.")
     https_redirect: bool = Field(True, description="Redirect plain HTTP to HTTPS.")
+    plain_http: bool = Field(False, description="Serve the exposed hosts over plain HTTP on port 80 (no certificate needed; HTTPS too when `tls` is set). A warning in a production environment (EXPOSE-02).")
     # The SA depends on how the gateway was installed (istioctl: istio-ingressgateway-service-account;
     # the gateway Helm chart: the release name), so it cannot be derived from the selector.
     service_account: str | None = Field(None, description="Service account of the ingress gateway pods: access rules then allow the gateway's identity (principal) instead of its whole namespace.")
