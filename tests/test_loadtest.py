@@ -163,3 +163,24 @@ def test_the_check_reads_each_tools_report(tmp_path, tool, report, max_errors, p
     env = {"PATH": "/usr/bin:/bin", "TOOL": tool, "MAX_ERROR_RATE": max_errors, "MAX_P99_MS": p99}
     run = subprocess.run(["sh", "-c", CHECK_SCRIPT.replace("/results", str(tmp_path))], env=env, capture_output=True, text=True)
     assert (run.returncode == 0) is passes, run.stdout + run.stderr
+
+
+def test_flux_applies_the_load_test_after_the_environment_from_its_own_folder(tmp_path):
+    env = ENVIRONMENT.replace('gitops: {tool: argocd, repoURL: "https://github.com/acme/models.git"}', 'gitops: {tool: flux, repoURL: "https://github.com/acme/models.git"}')
+    (tmp_path / "services").mkdir()
+    (tmp_path / "environments").mkdir()
+    (tmp_path / "services/svc.yaml").write_text(SERVICE)
+    (tmp_path / "environments/prod.yaml").write_text(env)
+    result = compile_project(tmp_path, None, CompileOptions())
+    assert [str(d) for d in result.diagnostics if d.is_error] == []
+    files = result.environments[0].files
+    assert "kserve-test/job-sklearn-iris-load-test.yaml" not in files
+    assert "kserve-test/job-sklearn-iris-load-test.yaml" not in load_yaml(files["kustomization.yaml"])["resources"]
+    job = load_yaml(files["_loadtests/kserve-test/job-sklearn-iris-load-test.yaml"])
+    assert "annotations" not in job["metadata"]  # no Argo CD hook
+    assert load_yaml(files["_loadtests/kustomization.yaml"])["resources"] == ["kserve-test/job-sklearn-iris-load-test.yaml"]
+    gitops = sorted(name for name in files if name.startswith("_gitops/"))
+    assert gitops == ["_gitops/flux-system/gitrepository-inferplane-prod.yaml", "_gitops/flux-system/kustomization-inferplane-prod-loadtests.yaml", "_gitops/flux-system/kustomization-inferplane-prod.yaml", "_gitops/kustomization.yaml"]
+    tests = load_yaml(files["_gitops/flux-system/kustomization-inferplane-prod-loadtests.yaml"])
+    assert tests["spec"]["dependsOn"] == [{"name": "inferplane-prod"}]
+    assert (tests["spec"]["path"], tests["spec"]["wait"], tests["spec"]["force"]) == ("./rendered/prod/_loadtests", True, True)

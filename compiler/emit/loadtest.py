@@ -3,8 +3,9 @@
 The tool runs first, as an init container writing its report to an emptyDir; the Job's container
 then checks the report against the thresholds with sh, sed and awk (the fortio image has no
 shell) and fails the Job when one is exceeded. Argo CD runs it as a PostSync hook after each
-sync, like the smoke test; without Argo CD the Job runs once when applied (Flux's dependsOn
-ordering is not rendered yet). In a mesh the Job's pod gets its own service account, which the
+sync, like the smoke test; Flux applies it from its own folder by a Kustomization that depends
+on the environment's (output/layout.py, gitops.flux_load_tests); without GitOps the Job runs once
+when applied. In a mesh the Job's pod gets its own service account, which the
 service's access policy allows (plan/access.py), and Istio's native sidecar, which starts before
 the tool's init container (Kubernetes >= 1.29).
 """
@@ -152,3 +153,8 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     return manifests
 
 
+
+
+def is_load_test_job(manifest: Manifest) -> bool:
+    labels = (manifest.body.get("metadata") or {}).get("labels") or {}
+    return manifest.kind == "Job" and labels.get("app.kubernetes.io/component") == COMPONENT
