@@ -5,16 +5,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from .registry import Finding, RuleContext, rule
+from .scaling import _whole  # the same reading of a whole-number target as KS-10's
 
 ADDITIONAL = ("spec", "scaling", "additionalMetrics")
-
-
-def _whole(value: object) -> int | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
 
 
 @rule("SCALE-04", "additional metrics drive the compiler's HPA in Standard mode, each readable and named once", source="Kubernetes HPA v2 (the largest recommendation of its metrics wins); KServe hpa_reconciler.go (one metric)")
