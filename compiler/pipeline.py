@@ -14,6 +14,8 @@ from .emit.manifest import Manifest, duplicates
 from .plan.budget import BudgetLine, budget_diagnostics, gpu_budget
 from .spec.check import check_model
 from .emit import emit_all
+from .emit import companions as companion_objects
+from .source.companions import companion_folders, companions_of
 from .output.layout import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
 from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_project
@@ -154,7 +156,9 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.plans = plans
     result.gpu_budget = gpu_budget(plans, env)
     result.diagnostics.extend(budget_diagnostics(result.gpu_budget, env_layer))
-    manifests = emit_all(plans, env)
+    rendered_services = {plan.service or plan.name for plan in plans}
+    companions = companion_objects.emit(companions_of(sources.companions, env_name, rendered_services), env)
+    manifests = emit_all(plans, env, companions)
     manifests, patch_diagnostics = apply_patches(manifests, sources.patch_files.get(env_name, []))
     result.diagnostics.extend(_in_env(patch_diagnostics, env_name))
     result.diagnostics.extend(_in_env(unsafe_identities(manifests), env_name))
@@ -168,6 +172,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     if result.ok:
         # Objects name their service (routes) or their InferenceService (the rest): both map to the file.
         service_files = {key: plan.source for plan in plans for key in (plan.service, plan.name) if key}
+        service_files.update({m.service: m.service for m in companions if m.service})  # headed by their own file
         synced, extra = split_tree(env_name, manifests, env, service_files)
         result.files = render_tree(env_name, synced, service_files, extra)
     return result
@@ -181,6 +186,7 @@ def _entries_that_are_not_files(root: Path) -> list[Diagnostic]:
     overlays = root / "overlays"
     for env_dir in sorted(p for p in overlays.iterdir() if p.is_dir()) if overlays.is_dir() else []:
         folders += [(env_dir, YAML_SUFFIXES), (env_dir / "patches", YAML_SUFFIXES + (".json",))]
+    folders += [(folder, YAML_SUFFIXES) for folder in companion_folders(root)]
     found = []
     for folder, suffixes in folders:
         for path in sorted(folder.iterdir()) if folder.is_dir() else []:

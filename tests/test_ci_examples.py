@@ -135,10 +135,12 @@ def test_validate_without_the_environments_schema_sources_fails_and_says_why(tmp
 
 
 FLEET_NOTICE = (
-    "warning[VAL-NO-SCHEMA]: 13 kinds not validated, no schema found: Application, AuthorizationPolicy, Certificate, ClusterIssuer, "
-    "DestinationRule, Gateway, GitRepository, InferenceService, Kustomization, PeerAuthentication, PodMonitor, ServingRuntime, VirtualService; "
+    "warning[VAL-NO-SCHEMA]: 16 kinds not validated, no schema found: Application, AuthorizationPolicy, Certificate, ClusterIssuer, "
+    "DestinationRule, Gateway, GitRepository, InferenceGraph, InferenceService, Kustomization, LLMInferenceService, PeerAuthentication, "
+    "PodMonitor, RayService, ServingRuntime, VirtualService; "
     "schema sources that do not exist: '../../shared/crds' (asm, dev, prod, staging), '../../shared/crds-by-version/kserve/v0.15.2' (asm, prod), "
-    "'../../shared/crds-by-version/kserve/v0.16.0' (dev, staging) — get the schemas with `inferplane schemas pull --env ENV` (URL sources), "
+    "'../../shared/crds-by-version/kserve/v0.16.0' (dev, staging), '../../shared/crds/kserve/serving.kserve.io_llminferenceservices.yaml' (dev, staging) "
+    "— get the schemas with `inferplane schemas pull --env ENV` (URL sources), "
     "a folder named in the environment's spec.validation (crds, kserveCrds, schemaLocations), or --crd PATH"
 )
 

@@ -172,7 +172,7 @@ def test_prometheus_scraping_from_0_10_and_in_standard_mode(tmp_path):
     assert findings(tmp_path / "b", kserve="0.9.0", env_extra=PROMETHEUS, mode="standard") == []
 
 
-QPS = "  scaling:\n    minReplicas: 1\n    maxReplicas: 4\n    metric: external\n    target: 10\n    external:\n      name: sls_ingress_qps\n"
+QPS = "  scaling:\n    minReplicas: 1\n    maxReplicas: 4\n    metric: external\n    target: 10\n    external:\n      name: queue_depth\n"
 
 
 def test_an_hpa_of_our_own_before_0_12_is_located_at_the_metric(tmp_path):

@@ -41,6 +41,8 @@ DIAGNOSTIC_IDS = _ids(
     ("SPEC-DUPLICATE", "source", "two files define the same name", "Each service and environment has one file; give each a unique metadata.name."),
     ("ENV-NAME", "source", "an environment's name and file disagree, or the name is not a DNS label", "environments/<name>.yaml holds `metadata.name: <name>`; the name is the folder rendered/<name>/, so it must be a DNS label."),
     ("SERVICE-ENV", "source", "spec.environments names an environment the project does not have", "The list limits a service to some environments; each name must be an environments/<name>.yaml."),
+    ("COMPANION-SHAPE", "source", "a file in resources/ holds something that is not a Kubernetes object", "Companion objects (resources/<env>/, resources/_services/<service>/) are plain manifests rendered beside the models: each document is a mapping with apiVersion, kind and metadata.name. The file is refused as a whole."),
+    ("COMPANION-UNKNOWN", "source", "a resources/ folder for an environment or service the project does not have", "resources/<env>/ holds one environment's objects and resources/_services/<service>/ one service's: rename the folder after an existing environment or service, or remove it."),
     ("OVERLAY-ENV", "source", "an overlays/<env>/ folder for an environment the project does not have", "Rename the folder after an environment or remove it."),
     ("OVERLAY-SERVICE", "source", "an overlay for a service the project does not have", "overlays/<env>/<service>.yaml is named after its service file; rename or remove it."),
     ("OVERLAY-DOCS", "source", "an overlay holds more than one document", "An overlay is one partial service document; merge the documents."),

@@ -22,6 +22,7 @@ from .images import mirror_manifests
 from . import knative, routing
 from . import modelmesh, modelmesh_routing
 from . import graph, llm, ray
+from . import ingress, loadtest
 from . import autoscaling, availability, certmanager, gateway, gitops, kserve, monitoring, security, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
@@ -42,15 +43,20 @@ ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 # Workloads beyond one predictor (docs/workloads.md): an LLM's LLMInferenceService, a pipeline's InferenceGraph, a Ray Serve app's RayService.
 SERVICE_EMITTERS += (llm.emit, graph.emit, ray.emit)
 
+# Exposure through a Kubernetes Ingress (spec/exposure.py) and opt-in load tests (spec/loadtest.py).
+SERVICE_EMITTERS += (ingress.emit, loadtest.emit)
 
-def emit_all(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
+
+def emit_all(plans: list[ServicePlan], env: Environment, companions: list[Manifest] = ()) -> list[Manifest]:
+    """`companions`: the user's own objects (emit/companions.py), ordered and waved like the rest;
+    last, so that a clash with a rendered object is reported at the companion's file."""
     manifests: list[Manifest] = []
     for plan in plans:
         for emitter in SERVICE_EMITTERS:
             manifests.extend(emitter(plan, env))
     for env_emitter in ENVIRONMENT_EMITTERS:
         manifests.extend(env_emitter(plans, env))
-    return finish(manifests, env)
+    return finish(manifests + list(companions), env)
 
 
 def finish(manifests: list[Manifest], env: Environment) -> list[Manifest]:

@@ -12,6 +12,7 @@ from .. import naming, upstream
 from .manifest import Manifest
 from ..plan.service import ServicePlan
 from ..plan.scaling import AutoscalerPlan
+from ..spec.scaling import ExternalMetric
 from ..spec.models import Environment
 from ..plan.kubernetes_versions import HPA_API, kubernetes_of
 
@@ -24,16 +25,19 @@ def hpa_name(isvc: str) -> str:
 
 
 def _metric(scaler: AutoscalerPlan) -> dict:
-    if scaler.metric == "external":
-        external = scaler.external
+    return _metric_of(scaler.metric, scaler.target, scaler.external)
+
+
+def _metric_of(name: str | None, target: object, external: ExternalMetric | None) -> dict:
+    if name == "external":
         assert external is not None and external.name
         metric: dict = {"name": external.name}
         if external.selector:
             metric["selector"] = {"matchLabels": dict(external.selector)}
         # The seed's target: the metric's value averaged over the pods (QPS per replica).
-        return {"type": "External", "external": {"metric": metric, "target": {"type": "AverageValue", "averageValue": scaler.target}}}
-    utilization = upstream.DEFAULT_CPU_UTILIZATION if scaler.target is None else int(float(scaler.target))
-    return {"type": "Resource", "resource": {"name": scaler.metric, "target": {"type": "Utilization", "averageUtilization": utilization}}}
+        return {"type": "External", "external": {"metric": metric, "target": {"type": "AverageValue", "averageValue": target}}}
+    utilization = upstream.DEFAULT_CPU_UTILIZATION if target is None else int(float(target))  # type: ignore[arg-type]
+    return {"type": "Resource", "resource": {"name": name, "target": {"type": "Utilization", "averageUtilization": utilization}}}
 
 
 def _behavior(scaler: AutoscalerPlan) -> dict:
@@ -51,7 +55,7 @@ def horizontal_pod_autoscaler(plan: ServicePlan, env: Environment) -> dict:
         "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": plan.release.predictor_name(plan.name)},
         "minReplicas": scaler.min_replicas,
         "maxReplicas": scaler.ceiling,
-        "metrics": [_metric(scaler)],
+        "metrics": [_metric(scaler)] + [_metric_of(extra.metric, extra.target, extra.external) for extra in scaler.additional],
     }
     behavior = _behavior(scaler)
     if behavior:
@@ -76,4 +80,6 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         "/spec/metrics/0/resource/target": plan.locate("spec", "scaling", "target"),
         "/spec/behavior": plan.locate("spec", "scaling", "stabilization"),
     }
+    for index, _extra in enumerate(plan.autoscaler.additional, start=1):
+        origins[f"/spec/metrics/{index}"] = plan.locate("spec", "scaling", "additionalMetrics", index - 1)
     return [Manifest(horizontal_pod_autoscaler(plan, env), service=plan.name, origins=origins)]

@@ -30,6 +30,8 @@ IN_CLUSTER = "https://kubernetes.default.svc"
 SYNC_OPTIONS = ("CreateNamespace=true", "PruneLast=true")
 # An InferenceService applied before KServe's webhook serves is rejected (kserve#3102): retry.
 RETRY = {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}}
+# Flux: the load test Jobs' own folder, synced after the rest by a Kustomization of their own.
+LOAD_TESTS_DIR = "_loadtests"
 _GITOPS_KINDS = {("argoproj.io", "Application"), ("argoproj.io", "ApplicationSet"), ("source.toolkit.fluxcd.io", "GitRepository"), ("kustomize.toolkit.fluxcd.io", "Kustomization")}
 
 
@@ -120,12 +122,40 @@ def flux_objects(env: Environment) -> list[Manifest]:
     return [Manifest(repository), Manifest(kustomization)]
 
 
+def flux_load_tests(env: Environment) -> Manifest:
+    """The Kustomization of the load tests (rendered/<env>/_loadtests/, output/layout.py): applied
+    only once the environment's own Kustomization is Ready (dependsOn; it waits for every object),
+    waited on itself, so a failing Job marks it failed; `force` re-creates a changed Job (a Job's
+    template is immutable)."""
+    gitops = env.spec.gitops
+    assert gitops is not None
+    name, path = app_name(env), source_path(env)
+    tests = f"{name}-{LOAD_TESTS_DIR.strip('_')}"
+    spec = {
+        "interval": gitops.interval,
+        "path": f"./{path.strip('/')}/{LOAD_TESTS_DIR}",
+        "prune": True,
+        "wait": True,
+        "force": True,
+        "timeout": gitops.timeout,
+        "dependsOn": [{"name": name}],
+        "sourceRef": {"kind": "GitRepository", "name": name},
+    }
+    return Manifest({"apiVersion": FLUX_KUSTOMIZE_API, "kind": "Kustomization", "metadata": {"name": tests, "namespace": gitops.flux_namespace, "labels": gitops_labels(tests, part_of(env))}, "spec": spec})
+
+
+def _has_load_test(plan: ServicePlan) -> bool:
+    spec = plan.layer.data.get("spec") if isinstance(plan.layer.data, dict) else None
+    test = (spec or {}).get("loadTest") if isinstance(spec, dict) else None
+    return isinstance(test, dict) and test.get("enabled") is True and bool(test.get("image"))
+
+
 def emit(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
     gitops = env.spec.gitops
     if gitops is None:
         return []
     if gitops.tool == "flux":
-        return flux_objects(env)
+        return flux_objects(env) + ([flux_load_tests(env)] if any(_has_load_test(plan) for plan in plans) else [])
     # An environment in the ApplicationSet gets its Application from it (fleet_manifests).
     return [] if gitops.application_set else [application(env)]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .manifest import Manifest
 from .components import add_components
+from . import pod
 from ..errors import Location
 from .. import upstream
 from ..plan.service import ServicePlan
@@ -46,11 +47,12 @@ def _model(plan: ServicePlan) -> dict:
             "storageUri": model.storage_uri,
             "runtimeVersion": model.runtime_version,
             "protocolVersion": model.protocol_version,
-            "args": list(model.args),
+            "args": list(model.args) + pod.served_name_args(model),
             "env": _env(model.env),
             "ports": [dict(port) for port in plan.metrics.container_ports] if plan.metrics else [],
             "resources": plan.resources,
             "securityContext": plan.security_context,
+            **pod.container_fields(plan),
         }
     )
 
@@ -75,6 +77,7 @@ def _container(plan: ServicePlan) -> dict:
             "ports": ports,
             "resources": plan.resources,
             "securityContext": plan.security_context,
+            **pod.container_fields(plan),
         }
     )
 
@@ -163,6 +166,7 @@ def _predictor(plan: ServicePlan) -> dict:
         "tolerations": [dict(toleration) for toleration in gpu.tolerations] if gpu else [],
         "runtimeClassName": gpu.runtime_class_name if gpu else None,
         "topologySpreadConstraints": _spread(plan),
+        **pod.pod_fields(plan),
     }
     if predictor.model is not None:
         body["model" if plan.release.has("model-format") else FRAMEWORK_FIELDS[predictor.model.format]] = _model(plan)
@@ -196,6 +200,7 @@ def _origins(plan: ServicePlan) -> dict[str, Location]:
         f"{predictor}/runtimeClassName": plan.locate("spec", "hardware", "gpu"),
         f"{predictor}/topologySpreadConstraints": plan.locate("spec", "scaling", "minReplicas"),
         f"{impl}/securityContext": plan.locate("spec", "predictor", "security"),
+        **pod.origins(plan, impl),
     }
     if plan.predictor.model and not plan.release.has("model-format"):
         framework = f"{predictor}/{FRAMEWORK_FIELDS[plan.predictor.model.format]}"

@@ -24,6 +24,7 @@ _APPLY_RANK = {
     # Access policies before the workloads they protect: a model is never up without them.
     "RequestAuthentication": 7,
     "AuthorizationPolicy": 7,
+    "NetworkPolicy": 7,
     "DestinationRule": 8,
     "Gateway": 8,
     "InferenceService": 9,

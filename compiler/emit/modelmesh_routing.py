@@ -33,11 +33,12 @@ COMPONENT = "modelmesh-routing"
 
 def destination_rule(routing: ModelMeshRouting, env: Environment) -> dict:
     assert routing.dynamic_subset is not None
+    name = routing.adopt.destination_rule or DESTINATION_RULE_NAME
     selector = {"fallbackPolicy": routing.dynamic_subset.fallback_policy, "keys": [ASM_MODEL_LABEL]}
     return {
         "apiVersion": API_VERSION,
         "kind": "DestinationRule",
-        "metadata": {"name": DESTINATION_RULE_NAME, "namespace": env.spec.namespace, "labels": environment_labels(DESTINATION_RULE_NAME, COMPONENT, env)},
+        "metadata": {"name": name, "namespace": env.spec.namespace, "labels": environment_labels(name, COMPONENT, env)},
         "spec": {"host": SERVICE_NAME, "trafficPolicy": {"loadBalancer": {"dynamicSubset": {"subsetSelectors": [selector]}}}},
     }
 
@@ -57,7 +58,8 @@ def virtual_service(routing: ModelMeshRouting, env: Environment, dynamic: bool) 
     if dynamic:
         assert routing.dynamic_subset is not None
         route["headerToDynamicSubsetKey"] = [{"header": routing.dynamic_subset.header, "key": ASM_MODEL_LABEL}]
-    metadata = {"name": VIRTUAL_SERVICE_NAME, "namespace": env.spec.namespace, "labels": environment_labels(VIRTUAL_SERVICE_NAME, COMPONENT, env)}
+    name = routing.adopt.virtual_service or VIRTUAL_SERVICE_NAME
+    metadata = {"name": name, "namespace": env.spec.namespace, "labels": environment_labels(name, COMPONENT, env)}
     external = _gateway_targets(routing, env.spec.namespace)
     if external:
         metadata["annotations"] = {EXTERNAL_REFERENCES_ANNOTATION: external}

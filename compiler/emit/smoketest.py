@@ -55,7 +55,7 @@ def default_path(plan: ServicePlan) -> str:
         return "/"
     protocol = model.protocol_version or ("v2" if model.format == "triton" else "v1")
     # A split version serves its model under the service's name (lower_versions), like the others.
-    name = plan.service or plan.name
+    name = model.served_name or plan.service or plan.name
     return f"/v2/models/{name}/ready" if protocol.endswith("v2") else f"/v1/models/{name}"
 
 

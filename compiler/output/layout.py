@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from ..emit.manifest import Manifest
 from ..spec.check import check_model
-from ..emit.gitops import is_gitops_object
+from ..emit.gitops import LOAD_TESTS_DIR, is_gitops_object
+from ..emit.loadtest import is_load_test_job
 from ..emit.gitops_fleet import fleet_manifests
 from ..errors import Diagnostic
 from ..emit.images import IMAGES_FILE, images_file
@@ -40,6 +41,12 @@ def split_tree(env_name: str, manifests: list[Manifest], env: Environment, sourc
     synced = [m for m in manifests if not is_gitops_object(m)]
     gitops_objects = [m for m in manifests if is_gitops_object(m)]
     extra = {IMAGES_FILE: images_file(synced, env)}
+    if env.spec.gitops is not None and env.spec.gitops.tool == "flux":
+        # Flux has no hooks: the load tests sync from their own folder, after the rest (gitops.flux_load_tests).
+        load_tests = [m for m in synced if is_load_test_job(m)]
+        synced = [m for m in synced if not is_load_test_job(m)]
+        for name, content in (render_tree(env_name, load_tests, sources) if load_tests else {}).items():
+            extra[f"{LOAD_TESTS_DIR}/{name}"] = content
     if gitops_objects:
         for name, content in render_tree(env_name, gitops_objects, sources).items():
             extra[f"{GITOPS_DIR}/{name}"] = content

@@ -20,6 +20,7 @@ from .. import upstream
 from ..naming import smoke_test_renders, smoke_test_service_account
 from ..spec.models import Environment, ModelService, ServiceSpecBody
 from ..spec.traffic import Access, JwtRule
+from ..spec.loadtest import load_test_service_account
 
 # Istio's mTLS modes a PeerAuthentication can set (security.istio.io/v1 PeerAuthentication.mtls.mode).
 STRICT, PERMISSIVE = "STRICT", "PERMISSIVE"
@@ -120,6 +121,11 @@ def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
         gateway_namespaces, gateway_principals = _gateway_sources(env)
         namespaces += gateway_namespaces
         principals += gateway_principals
+    if service.spec.load_test.enabled:
+        principals.append(principal(mesh.trust_domain, env.spec.namespace, load_test_service_account(service.metadata.name)))
+    ingress = service.spec.exposure.ingress
+    if ingress is not None and ingress.controller_namespace:
+        namespaces.append(ingress.controller_namespace)  # the ingress controller forwards its callers
     if knative:
         # Requests reach Knative pods through the activator (knative-serving) or, on KServe's URL,
         # through knative-local-gateway: those hops are the peers the pods see (net-istio#554).

@@ -37,6 +37,7 @@ class AutoscalerPlan:
     scale_up_seconds: int | None
     scale_down_seconds: int | None
     ceiling: int | None  # most replicas that can run; None: unbounded (Knative without maxReplicas)
+    additional: tuple = ()  # spec.scaling.additionalMetrics, for the compiler's HPA
 
 
 def _has_windows(scaling: Scaling) -> bool:
@@ -48,6 +49,8 @@ def autoscaler_owner(scaling: Scaling, mode: str | None, kserve_version: tuple[i
     """Pick the one owner of replicas from the mode and the metric (rules check the combination)."""
     if mode != "standard":
         return "knative-hpa" if scaling.metric in ("cpu", "memory") else "knative-kpa"
+    if scaling.additional_metrics:
+        return "hpa"  # KServe's own HPA takes one metric; ours takes them all (SCALE-04 checks the rest)
     if scaling.metric == "external":
         # A query runs in KEDA (KServe builds the ScaledObject); a metric name is read by an HPA
         # from the external metrics API, which KServe's own HPA cannot do.
@@ -121,6 +124,7 @@ def plan_autoscaler(scaling: Scaling, mode: str | None, kserve_version: tuple[in
         scale_up_seconds=windows.scale_up_seconds if windows else None,
         scale_down_seconds=windows.scale_down_seconds if windows else None,
         ceiling=replica_ceiling(scaling, mode, owner),
+        additional=tuple(scaling.additional_metrics) if owner == "hpa" else (),
     )
 
 

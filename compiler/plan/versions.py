@@ -41,7 +41,7 @@ def _model_keeps_service_name(predictor: Predictor, service: str, env: Environme
     """A split version serves its model under the service's name (not `<service>-<version>`), so
     clients call /v1/models/<service> whichever version answers (see traffic_plan)."""
     model = predictor.model
-    if model is None or any(arg.startswith("--model_name") for arg in model.args):
+    if model is None or model.served_name or any(arg.startswith("--model_name") for arg in model.args):
         return predictor
     if not model_named_after_isvc(predictor, env, env.spec.namespace):
         return predictor

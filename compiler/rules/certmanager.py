@@ -38,7 +38,9 @@ def exposure_has_certificate(ctx: RuleContext) -> Iterator[Finding]:
         return  # without a mesh or a domain nothing is exposed (TRAFFIC-02 reports it)
     file = f"environments/{ctx.env_name}.yaml"
     if env.tls is None:
-        yield Finding(EXPOSURE + ("public",), f"environment {ctx.env_name!r} has no tls settings: nothing issues the gateway's certificate", f"add `tls: {{issuer: ...}}` to {file}")
+        if env.mesh.gateway.plain_http:
+            return  # served over plain HTTP, as the environment asks (EXPOSE-02 warns in production)
+        yield Finding(EXPOSURE + ("public",), f"environment {ctx.env_name!r} has no tls settings: nothing issues the gateway's certificate", f"add `tls: {{issuer: ...}}` to {file}, or serve plain HTTP with `mesh.gateway.plainHttp: true`")
         return
     wildcard = f"*.{env.domain}"
     if env.tls.wildcard and exposure.custom_domain and not host_covered(exposure.custom_domain, [wildcard]):

@@ -178,13 +178,16 @@ def runtime_owned_settings(ctx: RuleContext) -> Iterator[Finding]:
         (PREDICTOR + ("annotations",), predictor.annotations, "the runtime's pods are shared by many models"),
         (PREDICTOR + ("credentials",), predictor.credentials, "ModelMesh reads storage with the storage-config Secret"),
         (PREDICTOR + ("timeoutSeconds",), predictor.timeout_seconds, "remove it"),
+        (PREDICTOR + ("volumes",), predictor.volumes, "mount volumes on the runtime's pods"),
+        (PREDICTOR + ("pod",), predictor.pod, "the runtime's pods are shared by many models"),
+        (PREDICTOR + ("probes",), predictor.probes, "configure the runtime instead"),
         (("spec", "versions"), spec.versions, "serve each version as a ModelMesh service of its own"),
         (("spec", "exposure"), spec.exposure, "route to ModelMesh with modelmesh.routing in the environment"),
         (("spec", "access"), spec.access, "the runtime's pods are shared by many models"),
         (("spec", "smokeTest"), spec.smoke_test, "remove it"),
     ]
     if model is not None:
-        others += [(MODEL + (key,), getattr(model, attr), "configure the runtime instead") for key, attr in (("runtimeVersion", "runtime_version"), ("protocolVersion", "protocol_version"), ("args", "args"), ("env", "env"))]
+        others += [(MODEL + (key,), getattr(model, attr), "configure the runtime instead") for key, attr in (("runtimeVersion", "runtime_version"), ("protocolVersion", "protocol_version"), ("args", "args"), ("env", "env"), ("servedName", "served_name"))]
     for where, value, hint in others:
         if _is_set(value):
             yield _owned(ctx, where, where[-1], "a ModelMesh model has no pods of its own", hint)

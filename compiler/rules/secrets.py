@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Iterator
 
+from ..emit.companions import is_companion
 from ..emit.manifest import Manifest
 from ..errors import Location
 from .certmanager import ACME, issuer_problems
@@ -101,7 +102,11 @@ def _written_by(manifest: Manifest, pointer: str, text: str, ctx: EnvironmentCon
     """(where a manifest value was written, the patch operation or key that wrote it), or None
     for a value from a service spec (SEC-01's). A patch records the key it set, which may be a
     whole list while the emitter's origins of that list's items stay deeper: so the patch file
-    itself is searched for the value before a spec is credited with it."""
+    itself is searched for the value before a spec is credited with it. Every value of a companion
+    object (resources/) was written in its file, at its key."""
+    if is_companion(manifest):
+        origin = manifest.origin_of(pointer)
+        return origin or ctx.at_manifest(manifest, pointer), origin
     path = pointer
     while True:
         recorded = manifest.origins.get(path)
@@ -118,6 +123,21 @@ def _written_by(manifest: Manifest, pointer: str, text: str, ctx: EnvironmentCon
     return ctx.at_manifest(manifest, pointer), origin
 
 
+def _companion_secrets(ctx: EnvironmentContext) -> Iterator[EnvironmentFinding]:
+    for manifest in ctx.manifests:
+        if manifest.kind != "Secret" or not is_companion(manifest):
+            continue
+        for key in ("data", "stringData"):
+            if manifest.body.get(key):
+                location = manifest.origin_of(f"/{key}") or ctx.at_manifest(manifest)
+                if not allowlisted(location):
+                    yield EnvironmentFinding(
+                        location,
+                        f"{key} of {manifest.display_name} holds the Secret's values in git",
+                        "delete the Secret from resources/ and create it in the cluster (kubectl create secret, Sealed Secrets or External Secrets); reference it by name",
+                    )
+
+
 @rule("SEC-02", "no credential in an environment file or added by an overlay patch", source=_SOURCE, scope=ENVIRONMENT)
 def no_credentials_in_manifests(ctx: EnvironmentContext) -> Iterator[EnvironmentFinding]:
     """SEC-01's search over what no service spec holds: every string of the environment file
@@ -128,7 +148,10 @@ def no_credentials_in_manifests(ctx: EnvironmentContext) -> Iterator[Environment
     any line from there to the value counts); a value that came from a service spec was
     SEC-01's to report, so no secret is reported twice. Inlined DNS-01 solver credentials are
     CM-02's. The same allow-list comment applies: `# pragma: allowlist secret` on the line the
-    error names."""
+    error names. Companion objects (`resources/`) are searched the same way, and a Secret among
+    them that holds `data` or `stringData` is refused whatever its values look like: a Secret's
+    values are credentials by definition (create it outside git: Sealed Secrets, External
+    Secrets, or `kubectl create secret`)."""
     in_environment_file: set[str] = set()  # reported or excused there: the manifests repeat them
     excused = _reported_by_cm02(ctx)
     for value in string_values(ctx.layer.data):
@@ -139,8 +162,11 @@ def no_credentials_in_manifests(ctx: EnvironmentContext) -> Iterator[Environment
         location = ctx.layer.locate(value.path)
         if value.path[:2] != ("spec", "defaults") and value.path not in excused and not allowlisted(location):
             yield EnvironmentFinding(location, f"{_where(value)} inlines {describe(credentials)}", _hint(value, credentials), value.path)
+    yield from _companion_secrets(ctx)
     reported: set[tuple] = set()  # (line, secrets): a patch that hits several objects is one finding
     for manifest in ctx.manifests:
+        if manifest.kind == "Secret" and is_companion(manifest):
+            continue  # refused as a whole above
         for value in string_values(manifest.body):
             credentials = tuple(c for c in credentials_in(value.text, value.name) if c.value not in in_environment_file)
             if not credentials:

@@ -5,6 +5,7 @@ Layout (relative to the project root):
   environments/<env>.yaml              kind Environment, its name is the file's stem
   overlays/<env>/<service>.yaml        a partial service document for one environment
   overlays/<env>/patches/*.yaml        patches applied to rendered manifests
+  resources/<env>/*.yaml, resources/_services/<service>/*.yaml   companion objects (companions.py)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from .. import upstream
 from ..errors import Diagnostic, Location
+from .companions import CompanionSources, load_companions
 from .yaml_io import LoadedDocument, load_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -28,6 +30,7 @@ class ProjectSources:
     environments: dict[str, LoadedDocument] = field(default_factory=dict)
     overlays: dict[tuple[str, str], LoadedDocument] = field(default_factory=dict)
     patch_files: dict[str, list[Path]] = field(default_factory=dict)
+    companions: CompanionSources = field(default_factory=CompanionSources)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Files that did not load (unreadable, broken YAML, over an input limit, empty) or hold a
     # document that cannot be used (a service without a name, an overlay that is not a mapping).
@@ -207,6 +210,9 @@ def load_project(root: Path) -> ProjectSources:
             for path in files:
                 _load(path, "patch", sources)
             sources.patch_files[env_dir.name] = files
+    sources.companions = load_companions(root, list(sources.environments), list(sources.services), display_path, broken_environments, broken_services)
+    sources.diagnostics.extend(sources.companions.diagnostics)
+    sources.refused.extend(sources.companions.refused)
     return sources
 
 

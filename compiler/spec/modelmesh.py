@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import EnvVar, Int32, Int64, Resources, SpecModel
+from .names import DnsSubdomain
 
 # Kubernetes object names (DNS subdomains): ModelMesh's own runtimes are called e.g. mlserver-1.x.
 OBJECT_NAME_PATTERN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
@@ -91,6 +92,15 @@ class DynamicSubsetRouting(SpecModel):
     )
 
 
+class AdoptedNames(SpecModel):
+    """Names of routing objects the platform already has: rendered under them, Inferplane's
+    objects replace those (Argo CD and Flux apply over an existing object of the same name)
+    instead of adding a second route for the same hosts beside them."""
+
+    virtual_service: DnsSubdomain | None = Field(None, description="e.g. vs-modelmesh-serving-service, the VirtualService the seed edits (default modelmesh-serving-gateway).")
+    destination_rule: DnsSubdomain | None = Field(None, description="e.g. modelmesh-serving, the seed's DestinationRule (default modelmesh-serving-dynamic-subset).")
+
+
 class ModelMeshRouting(SpecModel):
     """A VirtualService that binds a mesh gateway to the `modelmesh-serving` Service."""
 
@@ -99,6 +109,7 @@ class ModelMeshRouting(SpecModel):
     port: int = Field(8008, ge=1, le=65535, description="Gateway port whose requests go to ModelMesh (ASM's ingress gateway serves HTTP on 8008).")
     service_port: Literal[8033, 8008] = Field(8033, description="Port of modelmesh-serving the route targets: 8033 gRPC (as in the seed) or 8008 REST.")
     dynamic_subset: DynamicSubsetRouting | None = Field(None, description="ASM only (MM-04): route each request to a pod that has its model.")
+    adopt: AdoptedNames = Field(default_factory=AdoptedNames, description="Render the routing objects under the names of ones the platform already has.")
 
 
 class ModelMeshSettings(SpecModel):

@@ -19,6 +19,8 @@ from .llm import LlmSpec
 from .graph import GraphSpec
 from .ray import RaySpec
 from .names import DnsLabel, DnsSubdomain
+from .pod import PodSettings, Probes, VolumeSpec
+from .loadtest import LoadTest
 
 API_VERSION = "inferplane.dev/v1alpha1"
 
@@ -77,6 +79,7 @@ class ModelRef(SpecModel):
     protocol_version: Literal["v1", "v2", "grpc-v1", "grpc-v2"] | None = None
     args: list[str] = Field(default_factory=list)
     env: list[EnvVar] = Field(default_factory=list)
+    served_name: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="Name the model is served under (/v1/models/<name>; default: the service's), for KServe's runtimes that take --model_name.")
 
 
 class ContainerPort(SpecModel):
@@ -112,6 +115,9 @@ class Predictor(SpecModel):
     annotations: dict[str, str] = Field(default_factory=dict, description="Extra annotations on the predictor's pods.")
     timeout_seconds: Int64 | None = Field(None, ge=1, description="Request timeout; in Knative mode at most the environment's maxRevisionTimeoutSeconds.")
     security: PodSecurity = Field(default_factory=PodSecurity, description="Production pod defaults (hardened securityContext).")
+    volumes: list[VolumeSpec] = Field(default_factory=list, description="Volumes mounted into the model server (spec/pod.py).")
+    pod: PodSettings = Field(default_factory=PodSettings, description="fsGroup, affinity and priority class of the predictor's pods.")
+    probes: Probes = Field(default_factory=Probes, description="Probes of the model server container.")
 
 
 class Hardware(SpecModel):
@@ -150,6 +156,7 @@ class ServiceSpecBody(SpecModel):
     hardware: Hardware = Field(default_factory=Hardware)
     observability: ServiceObservability = Field(default_factory=ServiceObservability)
     smoke_test: SmokeTest = Field(default_factory=SmokeTest, description="Opt-in Argo CD PostSync smoke test Job.")
+    load_test: LoadTest = Field(default_factory=LoadTest, description="Opt-in load test Job with pass thresholds, run after each sync (spec/loadtest.py).")
     versions: list[ServiceVersion] = Field(default_factory=list, description="Versions of the model and their traffic weights (sum 100).")
     canary_strategy: CanaryStrategy = Field("auto", description="How versions share traffic: native (KServe's canary), split (one InferenceService per version behind an Istio VirtualService), or auto (native where KServe has it, else split). See docs/traffic.md.")
     exposure: Exposure = Field(default_factory=Exposure, description="How requests reach the service.")
@@ -224,6 +231,7 @@ class EnvironmentSpec(SpecModel):
     versions: TargetVersions
     namespace: DnsLabel = Field(description="Namespace the services are deployed to.")
     domain: DnsSubdomain | None = Field(None, description="DNS domain under which services are exposed.")
+    production: bool = Field(False, description="Serves production traffic: settings that are fine elsewhere (plain HTTP) are warnings here.")
     part_of: str | None = Field(None, description="Default app.kubernetes.io/part-of label.")
     defaults: dict = Field(default_factory=dict, description="A partial service spec merged under every service.")
     gpu_classes: dict[str, GpuClass] = Field(default_factory=dict)

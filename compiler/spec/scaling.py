@@ -33,6 +33,15 @@ class ExternalMetric(SpecModel):
     backend: Literal["prometheus", "graphite"] = Field("prometheus", description="Query language of `query`.")
 
 
+class AdditionalMetric(SpecModel):
+    """One more metric for the compiler's HPA, beside `metric` (Standard mode): the HPA scales to
+    the largest replica count any of its metrics asks for."""
+
+    metric: Literal["cpu", "memory", "external"] = Field(description="cpu or memory (% of requested), or an external metric by name.")
+    target: Quantity = Field(description="Percent of requested cpu or memory, or the external metric's average value per replica.")
+    external: ExternalMetric | None = Field(None, description="The metric when `metric: external` (by name; a KEDA query cannot be combined).")
+
+
 class Stabilization(SpecModel):
     scale_up_seconds: int | None = Field(None, ge=0, le=_ONE_HOUR, description="How long load must stay high before scaling up (HPA behavior.scaleUp; not available in Knative mode).")
     scale_down_seconds: int | None = Field(None, ge=0, le=_ONE_HOUR, description="How long load must stay low before scaling down (HPA behavior.scaleDown; Knative scale-down-delay).")
@@ -51,6 +60,7 @@ class Scaling(SpecModel):
     initial_scale: Int32 | None = Field(None, ge=0, description="Knative: replicas a new revision starts with.")
     stabilization: Stabilization | None = Field(None, description="Stabilization windows for scaling up and down.")
     external: ExternalMetric | None = Field(None, description="The metric when `metric: external`.")
+    additional_metrics: list[AdditionalMetric] = Field(default_factory=list, description="More metrics for the same HPA (Standard mode; the compiler's own HPA then owns the replicas), e.g. cpu 70 and memory 80.")
 
 
 # ---------------------------------------------------------------- service: pod defaults and metrics

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import Int32, SpecModel
+from .exposure import IngressExposure
 from .names import DnsLabel, DnsSubdomain
 
 DNS_LABEL_PATTERN = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
@@ -47,6 +48,7 @@ class Exposure(SpecModel):
     timeout_seconds: int | None = Field(None, ge=1, description="Route timeout.")
     retries: Retries | None = None
     match_headers: list[HeaderMatch] = Field(default_factory=list, description="Only requests with these headers are routed (all must match).")
+    ingress: IngressExposure | None = Field(None, description="Also serve through a Kubernetes Ingress of this class (Standard mode): spec/exposure.py.")
 
 
 class JwtRule(SpecModel):
@@ -73,6 +75,7 @@ class GatewaySettings(SpecModel):
     namespace: DnsLabel = Field("istio-system", description="Namespace of the ingress gateway workload (TLS secrets must live here).")
     selector: dict[str, str] = Field(default_factory=lambda: {"istio": "ingressgateway"}, description="Labels of the ingress gateway pods.")
     https_redirect: bool = Field(True, description="Redirect plain HTTP to HTTPS.")
+    plain_http: bool = Field(False, description="Serve the exposed hosts over plain HTTP on port 80 (no certificate needed; HTTPS too when `tls` is set). A warning in a production environment (EXPOSE-02).")
     # The SA depends on how the gateway was installed (istioctl: istio-ingressgateway-service-account;
     # the gateway Helm chart: the release name), so it cannot be derived from the selector.
     service_account: str | None = Field(None, description="Service account of the ingress gateway pods: access rules then allow the gateway's identity (principal) instead of its whole namespace.")
