@@ -78,3 +78,25 @@ def test_golden_markdown(update_golden):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8"), "run `pytest --update-golden` and review the change"
+
+
+def test_risky_changes_come_first_highest_rank_first_and_a_marker_leads():
+    from compiler.diff.risk import risks
+
+    case = CASES / "reviewer-words"
+    result = diff_trees(load_tree_from_folder(case / "base"), load_tree_from_folder(case / "head"))
+    ranks = [risk.rank for risk in risks(result)]
+    assert ranks == sorted(ranks) and ranks[0] == 1  # wider access before traffic, GPUs and hosts
+    text = render_markdown(result)
+    assert text.startswith("<!-- inferplane-diff -->\n")
+    assert text.index("Review first") < text.index("#### prod")
+
+
+def test_max_bytes_counts_utf8_and_never_cuts_inside_a_block():
+    case = CASES / "reviewer-words"
+    result = diff_trees(load_tree_from_folder(case / "base"), load_tree_from_folder(case / "head"))
+    for limit in (1_500, 3_000, 6_000):
+        text = render_markdown(result, limit)
+        assert len(text.encode("utf-8")) <= limit
+        assert text.count("<details>") == text.count("</details>")
+        assert text.count("```") % 2 == 0
