@@ -18,8 +18,8 @@ def test_summary_comes_first_and_names_environment_service_and_weights():
     head = tree(prod=[isvc(weight=25), config_map("untouched", a="1")], staging=[isvc(weight=10)])
     text = render_markdown(diff_trees(base, head))
     summary, _, details = text.partition("<details>")
-    assert "#### prod" in summary and "staging" not in summary
-    assert "**sklearn-iris**" in summary and "canary weight 10% → 25%" in summary
+    assert "#### `prod`" in summary and "staging" not in summary
+    assert "**`sklearn-iris`**" in summary and "canary weight 10% → 25%" in summary
     assert "<details>" in text and "```diff" in details
 
 
@@ -46,7 +46,7 @@ def test_a_large_diff_is_cut_under_the_comment_limit_with_a_note():
     shown = text.count("<details>")
     assert 0 < shown < 120
     assert f"… {120 - shown} more resources not shown; run `inferplane diff` locally" in text
-    assert text.index("#### prod") < text.index("<details>")  # the summary survives the cut
+    assert text.index("#### `prod`") < text.index("<details>")  # the summary survives the cut
 
 
 def test_the_limit_is_a_parameter():
@@ -89,7 +89,7 @@ def test_risky_changes_come_first_highest_rank_first_and_a_marker_leads():
     assert ranks == sorted(ranks) and ranks[0] == 1  # wider access before traffic, GPUs and hosts
     text = render_markdown(result)
     assert text.startswith("<!-- inferplane-diff -->\n")
-    assert text.index("Review first") < text.index("#### prod")
+    assert text.index("Review first") < text.index("#### `prod`")
 
 
 def test_max_bytes_counts_utf8_and_never_cuts_inside_a_block():

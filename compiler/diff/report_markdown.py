@@ -77,12 +77,12 @@ def _summary(result: DiffResult) -> list[str]:
     for environment in result.environments:
         if not environment.changed:
             continue
-        lines += [f"#### {_text(environment.name)}: {_counts(environment)}", ""]
+        lines += [f"#### `{_code(environment.name)}`: {_counts(environment)}", ""]
         service = None
         for item in environment.summary:
             if item.service != service:
                 service = item.service
-                lines.append(f"- **{_text(service)}**")
+                lines.append(f"- **`{_code(service)}`**")
             lines.append(f"  - {_text(item.text)}")
         lines.append("")
     return lines
