@@ -202,8 +202,9 @@ def images_command(project: Path, env_name: str, output: str) -> None:
 @click.option("-o", "--format", "--output", "output", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when stdout is a terminal and NO_COLOR is not set).")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when anything changed.")
+@click.option("--max-bytes", type=click.IntRange(min=1_000), default=65_000, show_default=True, help="Markdown: at most this many UTF-8 bytes, cut between resources (never inside a block).")
 @click.pass_obj
-def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_dir: Path | None, to_dir: Path | None, envs: tuple[str, ...], against: str | None, output: str, color: bool | None, exit_code: bool) -> None:
+def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_dir: Path | None, to_dir: Path | None, envs: tuple[str, ...], against: str | None, output: str, color: bool | None, exit_code: bool, max_bytes: int) -> None:
     """Semantic diff of rendered trees, in the words a reviewer cares about."""
     from .diff import diff_environments, diff_trees, load_tree_from_folder, render_json, render_markdown, render_text
 
@@ -230,7 +231,7 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
         base = base_tree(project, base_ref, env_list, CompileOptions(), compile_base)
         result = diff_trees(base, head, environments=env_list or sorted(head.environments))
     if output == "markdown":
-        click.echo(render_markdown(result), nl=False)
+        click.echo(render_markdown(result, max_bytes), nl=False)
     elif output == "json":
         click.echo(render_json(result))
     else:

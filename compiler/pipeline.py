@@ -7,7 +7,7 @@ print and write. Nothing here touches the rendered tree.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .emit.manifest import Manifest, duplicates
@@ -16,9 +16,12 @@ from .spec.check import check_model
 from .emit import emit_all
 from .emit import companions as companion_objects
 from .source.companions import companion_folders, companions_of
+from .emit.gitops import with_repository_path
+from .emit.gitops_fleet import shared_objects
 from .output.layout import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
 from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_project
+from .source.repository import repository_prefix
 from .plan.service import ServicePlan
 from .plan.versions import lower_service_plans
 from .output.patch import apply_patches
@@ -146,6 +149,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(_in_env(errors, env_name))
     if env is None:
         return result
+    env = with_repository_path(env, repository_prefix(sources.root))
     result.environment = env
     versions = check_versions(env, env_layer, env_name)
     result.diagnostics.extend(versions)
@@ -220,5 +224,7 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
     results = [compile_environment(sources, name, options, schemas) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
+    shared = shared_objects([(r.environment, r.manifests) for r in results if r.environment is not None])
+    fleet_diagnostics += [replace(d, location=sources.environments[d.environment].locate(d.key_path)) for d in shared if d.environment]
     everything = list(sources.diagnostics) + [d for r in results for d in r.diagnostics] + fleet_diagnostics
     return CompileResult(root, results, one_missing_schema_notice(sorted_unique(everything)), fleet_files)

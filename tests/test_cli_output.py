@@ -194,12 +194,12 @@ def test_diff_uses_no_colour_under_no_color_unless_asked(tmp_path: Path):
     old, new = tmp_path / "old" / "prod", tmp_path / "new" / "prod"  # one environment, prod, on both sides
     for folder, replicas in ((old, 1), (new, 2)):
         folder.mkdir(parents=True)
-        (folder / "cm.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: n\ndata:\n  replicas: '{replicas}'\n")
+        (folder / "cm.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ns\ndata:\n  replicas: '{replicas}'\n")
     args = ("diff", "--from", str(old), "--to", str(new))
     plain = run(*args, env={"NO_COLOR": "1"})
     forced = run(*args, "--color", env={"NO_COLOR": "1"})
     assert plain.exit_code == forced.exit_code == 0
-    assert plain.stdout.splitlines()[1:] == ["", "== prod: 1 changed ==", "  ~ ConfigMap n/c  cm.yaml", "      ~ data.replicas: 1 → 2"]
+    assert plain.stdout.splitlines()[1:] == ["", "== prod: 1 changed ==", "  ~ ConfigMap ns/c  cm.yaml", "      ~ data.replicas: 1 → 2"]
     assert "\x1b[" in forced.stdout
     assert re.sub("\x1b\\[[0-9;]*m", "", forced.stdout) == plain.stdout
 

@@ -45,7 +45,7 @@ def test_drift_is_reported_with_the_same_words_as_a_revision_diff():
     assert ("traffic", "sklearn-iris: canary weight 10% → 25%", 10, 25) in texts
     assert ("replicas", "sklearn-iris: predictor max replicas 3 → 8", 3, 8) in texts
     markdown = render_markdown(result)
-    assert "environment drift" in markdown and "a/staging/" in markdown and "b/prod/" in markdown
+    assert "environment drift" in markdown and "--- rendered/staging/" in markdown and "+++ rendered/prod/" in markdown
 
 
 def test_an_object_only_one_environment_has_is_drift():

@@ -18,8 +18,8 @@ def test_summary_comes_first_and_names_environment_service_and_weights():
     head = tree(prod=[isvc(weight=25), config_map("untouched", a="1")], staging=[isvc(weight=10)])
     text = render_markdown(diff_trees(base, head))
     summary, _, details = text.partition("<details>")
-    assert "#### prod" in summary and "staging" not in summary
-    assert "**sklearn-iris**" in summary and "canary weight 10% → 25%" in summary
+    assert "#### `prod`" in summary and "staging" not in summary
+    assert "**`sklearn-iris`**" in summary and "canary weight 10% → 25%" in summary
     assert "<details>" in text and "```diff" in details
 
 
@@ -46,7 +46,7 @@ def test_a_large_diff_is_cut_under_the_comment_limit_with_a_note():
     shown = text.count("<details>")
     assert 0 < shown < 120
     assert f"… {120 - shown} more resources not shown; run `inferplane diff` locally" in text
-    assert text.index("#### prod") < text.index("<details>")  # the summary survives the cut
+    assert text.index("#### `prod`") < text.index("<details>")  # the summary survives the cut
 
 
 def test_the_limit_is_a_parameter():
@@ -78,3 +78,25 @@ def test_golden_markdown(update_golden):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8"), "run `pytest --update-golden` and review the change"
+
+
+def test_risky_changes_come_first_highest_rank_first_and_a_marker_leads():
+    from compiler.diff.risk import risks
+
+    case = CASES / "reviewer-words"
+    result = diff_trees(load_tree_from_folder(case / "base"), load_tree_from_folder(case / "head"))
+    ranks = [risk.rank for risk in risks(result)]
+    assert ranks == sorted(ranks) and ranks[0] == 1  # wider access before traffic, GPUs and hosts
+    text = render_markdown(result)
+    assert text.startswith("<!-- inferplane-diff -->\n")
+    assert text.index("Review first") < text.index("#### `prod`")
+
+
+def test_max_bytes_counts_utf8_and_never_cuts_inside_a_block():
+    case = CASES / "reviewer-words"
+    result = diff_trees(load_tree_from_folder(case / "base"), load_tree_from_folder(case / "head"))
+    for limit in (1_500, 3_000, 6_000):
+        text = render_markdown(result, limit)
+        assert len(text.encode("utf-8")) <= limit
+        assert text.count("<details>") == text.count("</details>")
+        assert text.count("```") % 2 == 0

@@ -42,7 +42,7 @@ def test_canary_promotion_reads_as_one_weight_change_in_the_pr_comment(fleet_rep
     result = run("diff", "--base", "HEAD", "-o", "markdown", "--exit-code")
     assert result.exit_code == 1  # something changed
     summary, _, body = result.stdout.partition("<details>")
-    assert "#### prod" in summary and "sklearn-iris" in summary and "10% → 25%" in summary
+    assert "#### `prod`" in summary and "sklearn-iris" in summary and "10% → 25%" in summary
     assert "staging" not in result.stdout and "dev" not in summary  # other environments unchanged
     assert result.stdout.count("<details>") == 1  # only the changed resource
     assert "InferenceService ml-prod/sklearn-iris" in body

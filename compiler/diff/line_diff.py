@@ -12,10 +12,12 @@ CONTEXT_LINES = 3
 
 
 def line_diff(change: ResourceChange, old_prefix: str, new_prefix: str, context: int = CONTEXT_LINES) -> list[str]:
-    """`--- a/...`, `+++ b/...`, hunks: only this resource, redacted and without noise."""
+    """`--- rendered/<env>/...`, `+++ rendered/<env>/...`, hunks: only this resource, redacted and
+    without noise. The headers are the files' paths in the repository (no git-style a/ and b/), so a
+    reviewer can open or search them as written."""
     old_text, new_text = yaml_texts(change)
-    from_file = f"a/{old_prefix}/{change.old.path}" if change.old else "/dev/null"
-    to_file = f"b/{new_prefix}/{change.new.path}" if change.new else "/dev/null"
+    from_file = f"rendered/{old_prefix}/{change.old.path}" if change.old else "/dev/null"
+    to_file = f"rendered/{new_prefix}/{change.new.path}" if change.new else "/dev/null"
     return list(
         difflib.unified_diff(
             old_text.splitlines(),

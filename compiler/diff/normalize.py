@@ -11,10 +11,9 @@ the field diff, because whether "1" equals "1000m" depends on where the value si
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kubernetes.utils.quantity import parse_quantity
+from ..spec.quantity import quantity_value
 
 # An empty map here still means something, so it is never pruned:
 # `emptyDir: {}` picks the volume type; `podSelector: {}`/`namespaceSelector: {}` select everything.
@@ -71,7 +70,7 @@ def same_leaf(path: Path, old: Any, new: Any) -> bool:
     if key in INT_OR_STRING_FIELDS and isinstance(old, (int, str)) and isinstance(new, (int, str)):
         return str(old) == str(new)
     if is_quantity_path(path):
-        old_quantity, new_quantity = _quantity(old), _quantity(new)
+        old_quantity, new_quantity = quantity_value(old), quantity_value(new)
         return old_quantity is not None and old_quantity == new_quantity
     return False
 
@@ -83,14 +82,6 @@ def is_quantity_path(path: Path) -> bool:
     # `resources.limits.cpu`: the parent map holds quantities; list indexes never do.
     return len(path) >= 2 and isinstance(path[-1], str) and path[-2] in QUANTITY_MAPS
 
-
-def _quantity(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        return None
-    try:
-        return parse_quantity(value)
-    except (ValueError, InvalidOperation, TypeError):
-        return None
 
 
 def _last_key(path: Path) -> str | None:

@@ -1,8 +1,11 @@
 """Markdown for a pull-request comment: the summary first, then one collapsed line diff per changed resource.
 
 GitHub rejects comments over 65,536 characters ("Body is too long", argocd-diff-preview#42), so
-the output stays under `max_chars` (65,000 by default): resources that do not fit are left out
-whole, counted in a closing note. The summary is never dropped for a resource block.
+the output stays under `max_bytes` UTF-8 bytes (65,000 by default, `diff --max-bytes`; bytes, so
+that any limit counted in characters holds too): resources that do not fit are left out whole,
+counted in a closing note, so a cut never falls inside a `<details>` block or a code fence. The
+summary is never dropped for a resource block. The first line is a hidden marker
+(`<!-- inferplane-diff -->`) by which CI finds and edits its own earlier comment.
 """
 
 from __future__ import annotations
@@ -12,32 +15,40 @@ import re
 
 from .line_diff import line_diff, side_prefixes
 from .result import DiffResult, EnvironmentDiff, ResourceChange
+from .risk import risks
 
 GITHUB_COMMENT_LIMIT = 65_536
-DEFAULT_MAX_CHARS = 65_000
+DEFAULT_MAX_BYTES = DEFAULT_MAX_CHARS = 65_000
+MARKER = "<!-- inferplane-diff -->"
 _STATUS_MARK = {"added": "➕", "removed": "➖", "changed": "✏️", "renamed": "🔀"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]~|#])")
 
 
-def render_markdown(result: DiffResult, max_chars: int = DEFAULT_MAX_CHARS) -> str:
-    head = _header(result)
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def render_markdown(result: DiffResult, max_chars: int = DEFAULT_MAX_BYTES) -> str:
+    """The comment, at most `max_chars` UTF-8 bytes (the name predates the byte count)."""
+    head = MARKER + "\n" + _header(result)
     if not result.changed:
         return head + "No changes.\n"
     note_room = 200  # the closing note and its blank lines
-    text = head
-    summary_lines = _summary(result)
+    text, size = head, _size(head)
+    summary_lines = _review_first(result) + _summary(result)
     for index, line in enumerate(summary_lines):
-        if len(text) + len(line) + 1 > max_chars - note_room:
-            text += f"\n… {len(summary_lines) - index} more summary lines not shown\n"
+        if size + _size(line) + 1 > max_chars - note_room:
+            note = f"\n… {len(summary_lines) - index} more summary lines not shown\n"
+            text, size = text + note, size + _size(note)
             break
-        text += line + "\n"
+        text, size = text + line + "\n", size + _size(line) + 1
     changes = [(environment, change) for environment in result.environments for change in environment.changes]
     shown = 0
     for environment, change in changes:
         block = _block(result, environment, change)  # built one at a time: the rest may never be needed
-        if len(text) + len(block) > max_chars - note_room:
+        if size + _size(block) > max_chars - note_room:
             break
-        text += block
+        text, size = text + block, size + _size(block)
         shown += 1
     if shown < len(changes):
         text += f"\n… {len(changes) - shown} more resources not shown; run `inferplane diff` locally\n"
@@ -51,17 +62,27 @@ def _header(result: DiffResult) -> str:
     return "\n".join(lines) + ("\n\n" if result.notes else "\n")
 
 
+def _review_first(result: DiffResult) -> list[str]:
+    """The risky changes (risk.py), highest first, before the per-service summary."""
+    found = risks(result)
+    if not found:
+        return []
+    lines = [f"#### ⚠️ Review first ({len(found)})", ""]
+    lines += [f"- `{_code(risk.environment)}`: {_text(risk.text)}" for risk in found]
+    return [*lines, ""]
+
+
 def _summary(result: DiffResult) -> list[str]:
     lines: list[str] = []
     for environment in result.environments:
         if not environment.changed:
             continue
-        lines += [f"#### {_text(environment.name)}: {_counts(environment)}", ""]
+        lines += [f"#### `{_code(environment.name)}`: {_counts(environment)}", ""]
         service = None
         for item in environment.summary:
             if item.service != service:
                 service = item.service
-                lines.append(f"- **{_text(service)}**")
+                lines.append(f"- **`{_code(service)}`**")
             lines.append(f"  - {_text(item.text)}")
         lines.append("")
     return lines

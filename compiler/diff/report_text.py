@@ -10,6 +10,7 @@ from typing import Any
 
 from .line_diff import line_diff, side_prefixes
 from .result import DiffResult, EnvironmentDiff, FieldChange, ResourceChange
+from .risk import risks
 
 _STYLES = {"added": "32", "removed": "31", "changed": "33", "renamed": "36", "title": "1", "dim": "2"}
 _MARKS = {"added": "+", "removed": "-", "changed": "~", "renamed": "→"}
@@ -26,6 +27,10 @@ def render_text(result: DiffResult, color: bool = False, line_diffs: bool = Fals
     if not result.changed:
         lines.append("no changes")
         return "\n".join(lines) + "\n"
+    found = risks(result)
+    if found:
+        lines += ["", paint("title", f"review first ({len(found)}, highest risk first):")]
+        lines += [f"  ! {risk.environment}: {risk.text}" for risk in found]
     for environment in result.environments:
         if environment.changed:
             lines.append("")

@@ -143,6 +143,9 @@ class EnvironmentDiff:
         }
 
 
+JSON_SCHEMA_VERSION = 2
+
+
 @dataclass(frozen=True)
 class DiffResult:
     """The whole diff. `base`/`head` label the two sides (a ref, a folder, or an environment for drift)."""
@@ -158,10 +161,13 @@ class DiffResult:
         return any(environment.changed for environment in self.environments)
 
     def to_dict(self) -> dict:
+        side = "environment" if self.kind == "environments" else "revision"
         return {
+            # 2: base and head became objects ({"label", "side"}); a consumer checks this first.
+            "schemaVersion": JSON_SCHEMA_VERSION,
             "kind": self.kind,
-            "base": self.base,
-            "head": self.head,
+            "base": {"label": self.base, "side": side},
+            "head": {"label": self.head, "side": side},
             "changed": self.changed,
             "notes": list(self.notes),
             "environments": [environment.to_dict() for environment in self.environments],

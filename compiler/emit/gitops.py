@@ -57,6 +57,27 @@ def source_path(env: Environment) -> str:
     return env.spec.gitops.path or f"rendered/{env.metadata.name}"
 
 
+def with_repository_path(env: Environment, prefix: str) -> Environment:
+    """The environment with `gitops.path` defaulted to its folder's path from the repository root
+    (source/repository.py finds the prefix); an explicit path is kept as written."""
+    gitops = env.spec.gitops
+    if gitops is None or gitops.path or not prefix:
+        return env
+    path = f"{prefix}/rendered/{env.metadata.name}"
+    return env.model_copy(update={"spec": env.spec.model_copy(update={"gitops": gitops.model_copy(update={"path": path})})})
+
+
+# Flux has no CreateNamespace: a Flux environment's tree holds its namespace. Pruning it would
+# delete every model with it (a renamed namespace, a removed environment), so Flux never prunes it.
+FLUX_PRUNE = "kustomize.toolkit.fluxcd.io/prune"
+
+
+def flux_namespace(env: Environment) -> Manifest:
+    name = env.spec.namespace
+    labels = gitops_labels(name, part_of(env))
+    return Manifest({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels, "annotations": {FLUX_PRUNE: "disabled"}}})
+
+
 def _destination(gitops: GitOps, env: Environment) -> dict:
     target = {"name": gitops.destination.name} if gitops.destination.name else {"server": gitops.destination.server or IN_CLUSTER}
     return {**target, "namespace": gitops.destination.namespace or env.spec.namespace}
@@ -155,7 +176,7 @@ def emit(plans: list[ServicePlan], env: Environment) -> list[Manifest]:
     if gitops is None:
         return []
     if gitops.tool == "flux":
-        return flux_objects(env) + ([flux_load_tests(env)] if any(_has_load_test(plan) for plan in plans) else [])
+        return [*flux_objects(env), flux_namespace(env)] + ([flux_load_tests(env)] if any(_has_load_test(plan) for plan in plans) else [])
     # An environment in the ApplicationSet gets its Application from it (fleet_manifests).
     return [] if gitops.application_set else [application(env)]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .manifest import Manifest
 from ..errors import Diagnostic, Location
 from ..spec.models import Environment
-from .gitops import ARGOCD_API, IN_CLUSTER, app_name, gitops_labels, part_of, source_path, sync_policy
+from .gitops import ARGOCD_API, IN_CLUSTER, app_name, gitops_labels, is_gitops_object, part_of, source_path, sync_policy
 
 # Go templates with missingkey=error: a typo in a parameter fails generation instead of syncing "".
 _TEMPLATE_OPTIONS = ["missingkey=error"]
@@ -91,3 +91,52 @@ def fleet_manifests(environments: list[Environment]) -> tuple[list[Manifest], li
         diagnostics.extend(_differing_policy(members))
         manifests.append(_application_set(namespace, members))
     return manifests, diagnostics
+
+
+def cluster_of(env: Environment) -> str | None:
+    """The cluster an environment's tree is applied to, when its gitops.destination names one.
+
+    Left unset, the destination is "the cluster the GitOps tool runs in", which is a different
+    cluster for every Argo CD or Flux install: unknown, so such environments are not compared."""
+    gitops = env.spec.gitops
+    if gitops is None:
+        return None
+    if gitops.destination.name:
+        return f"cluster {gitops.destination.name!r}"
+    if gitops.destination.server:
+        return gitops.destination.server
+    return None
+
+
+def shared_objects(rendered: list[tuple[Environment, list[Manifest]]]) -> list[Diagnostic]:
+    """GITOPS-SHARED-OBJECT: two environments that render one object (group, kind, namespace, name)
+    into one cluster. Their Applications (or Kustomizations) would both own it: each sync reverts
+    the other's version, and pruning one environment deletes the other's object."""
+    owners: dict[tuple, str] = {}
+    clashes: dict[tuple[str, str], list[Manifest]] = {}
+    for env, manifests in sorted(rendered, key=lambda item: item[0].metadata.name):
+        cluster = cluster_of(env)
+        if cluster is None:
+            continue
+        for manifest in manifests:
+            if is_gitops_object(manifest):
+                continue
+            first = owners.setdefault((cluster, manifest.identity), env.metadata.name)
+            if first != env.metadata.name:
+                clashes.setdefault((first, env.metadata.name), []).append(manifest)
+    found = []
+    for (first, second), objects in sorted(clashes.items()):
+        shown = ", ".join(f"{m.kind} {m.namespace + '/' if m.namespace else ''}{m.name}" for m in objects[:3])
+        more = f" and {len(objects) - 3} more" if len(objects) > 3 else ""
+        env = next(env for env, _ in rendered if env.metadata.name == second)
+        found.append(
+            Diagnostic(
+                "GITOPS-SHARED-OBJECT",
+                f"environments {first!r} and {second!r} both render {shown}{more} into {cluster_of(env)}: their GitOps objects would fight over them",
+                f"give one environment its own names or namespace, render the shared object from one environment only, or point environments/{second}.yaml at another cluster (gitops.destination)",
+                Location(f"environments/{second}.yaml"),
+                key_path=("spec", "gitops", "destination"),
+                environment=second,
+            )
+        )
+    return found

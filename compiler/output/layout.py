@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from ..emit.manifest import Manifest
 from ..spec.check import check_model
-from ..emit.gitops import LOAD_TESTS_DIR, is_gitops_object
+from ..emit.gitops import LOAD_TESTS_DIR, is_gitops_object, with_repository_path
 from ..emit.loadtest import is_load_test_job
 from ..emit.gitops_fleet import fleet_manifests
 from ..errors import Diagnostic
 from ..emit.images import IMAGES_FILE, images_file
 from ..source.load import ProjectSources
+from ..source.repository import repository_prefix
 from ..source.resolve import Layer
 from ..spec.models import Environment
 from .write import KUSTOMIZATION, kustomization, render_tree
@@ -72,5 +73,5 @@ def fleet_tree(sources: ProjectSources) -> tuple[dict[str, bytes], list[Diagnost
     for doc in sources.environments.values():
         env, errors = check_model(Layer(doc.data, doc.positions, doc.path), Environment, "Environment")
         if env is not None and not errors:
-            environments.append(env)
+            environments.append(with_repository_path(env, repository_prefix(sources.root)))
     return fleet_files(environments)

@@ -20,6 +20,10 @@ def kustomization(manifests: list[Manifest]) -> bytes:
     body = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
+        # kustomize re-sorts resources by kind unless told not to (its "legacy" order); the list is
+        # already in apply order. sortOptions needs kustomize 5.0+ (kubectl 1.27+, Argo CD 2.7+,
+        # Flux kustomize-controller 1.0+); an older kustomize refuses the unknown field.
+        "sortOptions": {"order": "fifo"},
         "resources": [m.file_name for m in manifests],
     }
     return dump(body, keep_order=True).encode("utf-8")

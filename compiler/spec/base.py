@@ -5,11 +5,12 @@ import only this."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic.alias_generators import to_camel
+
+from .quantity import QUANTITY_PATTERN, parse_quantity
 
 
 class SpecModel(BaseModel):
@@ -24,13 +25,12 @@ class SpecModel(BaseModel):
 
 # Same regex as KServe's webhook uses for InferenceService names (rule KS-03 reports it).
 DNS_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
-_QUANTITY = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[mkMGTPE]|[nu])?$")
 
 
 def _quantity(value: object) -> str | int | float:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError("expected a Kubernetes quantity such as 500m, 2Gi or 1")
-    if isinstance(value, str) and not _QUANTITY.match(value):
+    if isinstance(value, str) and parse_quantity(value) is None:
         raise ValueError(f"{value!r} is not a Kubernetes quantity (examples: 500m, 2Gi, 1)")
     return value
 
@@ -39,7 +39,7 @@ def _quantity(value: object) -> str | int | float:
 Quantity = Annotated[
     str | int | float,
     PlainValidator(_quantity),
-    WithJsonSchema({"anyOf": [{"type": "string", "pattern": _QUANTITY.pattern}, {"type": "number"}]}),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": QUANTITY_PATTERN}, {"type": "number"}]}),
 ]
 
 

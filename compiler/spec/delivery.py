@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from .base import Int64, SpecModel
+from .image_ref import ImageText
 from .names import DnsLabel
 
 # A registry host (optionally with port) and path, without scheme: registry.internal/mirror.
@@ -34,7 +35,7 @@ class ImagePolicy(SpecModel):
         "<mirror>/<upstream registry>/<repository> (the layout of `skopeo sync --scoped`).",
     )
     require_digests: bool = Field(False, description="An image referenced by tag only is an error (IMG-01): pin every image by digest.")
-    runtimes: dict[str, str] = Field(
+    runtimes: dict[str, ImageText] = Field(
         default_factory=dict,
         description="Image of each serving runtime installed in the cluster, by runtime name (e.g. kserve-sklearnserver), "
         "when it differs from KServe's default for the environment's version, for example installed pinned by digest.",
@@ -99,7 +100,7 @@ class SmokeTest(SpecModel):
     """A Job run by Argo CD after each successful sync (PostSync hook): a few requests to the service."""
 
     enabled: bool = Field(False, description="Render the smoke test Job (Argo CD environments only).")
-    image: str = Field(DEFAULT_SMOKE_TEST_IMAGE, description="Image with curl and sh.")
+    image: ImageText = Field(DEFAULT_SMOKE_TEST_IMAGE, description="Image with curl and sh.")
     path: str | None = Field(None, description="Request path (default: the model's readiness endpoint for its protocol).")
     body: str | None = Field(None, description="JSON request body: when set, requests are POSTs, e.g. to /v1/models/<name>:predict.")
     requests: int = Field(10, ge=1, le=1000, description="Requests to send; every one must succeed.")

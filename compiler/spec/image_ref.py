@@ -1,5 +1,7 @@
 """Container image references: parse, normalise as Docker does, rewrite to a mirror.
 
+The grammar is distribution/reference's (regexp.go), ported whole: `kserve/sk learn:1`,
+`foo//bar` and upper-case hex in a digest are refused, as containerd and the kubelet refuse them.
 `kserve/sklearnserver:v0.15.2` means `docker.io/kserve/sklearnserver:v0.15.2`, and `busybox`
 means `docker.io/library/busybox` (distribution/reference ParseNormalizedNamed). A mirror prefix
 keeps the upstream registry in the path, `registry.internal/mirror/docker.io/kserve/sklearnserver`,
@@ -11,10 +13,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
 
 DOCKER_HUB = "docker.io"
-_DIGEST = re.compile(r"^[a-z0-9]+([+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$")
-_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_LEGACY_DOCKER_HUB = "index.docker.io"
+NAME_TOTAL_LENGTH_MAX = 255
+
+# distribution/reference's grammar (regexp.go, v0.6), with Go's ASCII-only \w spelled out:
+#   reference := name [ ":" tag ] [ "@" digest ]
+#   name      := [domain '/'] remote-name
+#   domain    := host [':' port-number];  host := domain-name | '[' IPv6 ']'
+#   remote-name := path-component ['/' path-component]*
+#   path-component := [a-z0-9]+ (separator [a-z0-9]+)*;  separator := [._] | __ | [-]+
+_ALPHANUMERIC = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|[-]+)"
+_PATH_COMPONENT = rf"{_ALPHANUMERIC}(?:{_SEPARATOR}{_ALPHANUMERIC})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_HOST = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])"
+_DOMAIN = rf"{_HOST}(?::[0-9]+)?"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_TAG_PATTERN = r"[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}"
+_DIGEST_PATTERN = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_REFERENCE = re.compile(rf"({_NAME})(?::({_TAG_PATTERN}))?(?:@({_DIGEST_PATTERN}))?")
+_TAG = re.compile(_TAG_PATTERN)
+# go-digest: the algorithms it registers, each with its exact length of lower-case hex.
+_DIGEST_HEX_LENGTH = {"sha256": 64, "sha384": 96, "sha512": 128}
+_LOWER_HEX = re.compile(r"[a-f0-9]+")
+_IDENTIFIER = re.compile(r"[a-f0-9]{64}")  # ParseNormalizedNamed refuses a bare image ID as a name
 
 
 @dataclass(frozen=True)
@@ -47,34 +74,46 @@ class InvalidReference(ValueError):
 
 
 def _is_registry(component: str) -> bool:
-    # The rule of distribution/reference: a first component with a dot or a port, or localhost.
-    return "." in component or ":" in component or component == "localhost"
+    # splitDockerDomain: a first component with a dot, a port or an upper-case letter, or localhost.
+    return "." in component or ":" in component or component == "localhost" or component != component.lower()
+
+
+def _check_digest(text: str, digest: str) -> None:
+    algorithm, _, hex_part = digest.partition(":")
+    length = _DIGEST_HEX_LENGTH.get(algorithm)
+    if length is None:
+        raise InvalidReference(f"{text!r}: {algorithm!r} is not a supported digest algorithm (sha256, sha384 or sha512)")
+    if len(hex_part) != length or not _LOWER_HEX.fullmatch(hex_part):
+        raise InvalidReference(f"{text!r}: a {algorithm} digest is {length} lower-case hex digits")
 
 
 def parse(text: str) -> ImageReference:
-    """Parse an image reference, filling in Docker Hub's implicit registry and `library/`."""
-    remainder, _, digest_text = text.partition("@")
-    digest = digest_text or None
-    if digest is not None and not _DIGEST.match(digest):
-        raise InvalidReference(f"{text!r}: {digest!r} is not a digest (algorithm:hex)")
-    last_slash = remainder.rfind("/")
-    tag = None
-    colon = remainder.rfind(":")
-    if colon > last_slash:
-        remainder, tag = remainder[:colon], remainder[colon + 1 :]
-        if not _TAG.match(tag):
-            raise InvalidReference(f"{text!r}: {tag!r} is not a valid tag")
-    if not remainder or remainder != remainder.strip() or remainder.endswith("/"):
-        raise InvalidReference(f"{text!r} is not an image reference")
-    first, _, rest = remainder.partition("/")
+    """Parse an image reference as distribution/reference's ParseNormalizedNamed does, filling in
+    Docker Hub's implicit registry and `library/`."""
+    if not text:
+        raise InvalidReference("an image reference cannot be empty")
+    if _IDENTIFIER.fullmatch(text):
+        raise InvalidReference(f"{text!r}: a 64-hex-digit image ID is not a repository name")
+    match = _REFERENCE.fullmatch(text)
+    if match is None:
+        if _REFERENCE.fullmatch(text.lower()):
+            raise InvalidReference(f"{text!r}: repository names are lower case")
+        raise InvalidReference(f"{text!r} is not an image reference ([registry/]path[:tag][@digest], path components of a-z and 0-9 joined by one '.', '_', '__' or dashes)")
+    name, tag, digest = match.groups()
+    if digest is not None:
+        _check_digest(text, digest)
+    first, _, rest = name.partition("/")
     if rest and _is_registry(first):
-        registry, repository = first, rest
+        registry, repository = (DOCKER_HUB if first == _LEGACY_DOCKER_HUB else first), rest
     else:
-        registry, repository = DOCKER_HUB, remainder
-    if registry == DOCKER_HUB and "/" not in repository:
-        repository = f"library/{repository}"
+        registry, repository = DOCKER_HUB, name
     if repository != repository.lower():
         raise InvalidReference(f"{text!r}: repository names are lower case")
+    if registry == DOCKER_HUB and "/" not in repository:
+        repository = f"library/{repository}"
+    # ParseNormalizedNamed parses the normalised name again: the limit counts docker.io/library/.
+    if len(registry) + 1 + len(repository) > NAME_TOTAL_LENGTH_MAX:
+        raise InvalidReference(f"{text!r}: the repository name is longer than {NAME_TOTAL_LENGTH_MAX} characters")
     return ImageReference(registry, repository, tag, digest)
 
 
@@ -108,3 +147,16 @@ def upstream_of(reference: str, mirror: str | None) -> str | None:
     if "/" not in inner or not _is_registry(first):
         return None
     return str(parse(inner))
+
+
+def _checked(text: str) -> str:
+    parse(text)  # InvalidReference is a ValueError: the spec reports it at the field's own line
+    return text
+
+
+# A spec field holding an image reference: refused at the spec's line, not in a rendered file.
+ImageText = Annotated[
+    str,
+    AfterValidator(_checked),
+    WithJsonSchema({"type": "string", "minLength": 1, "description": "Image reference: [registry/]path[:tag][@digest] (distribution/reference grammar)."}),
+]

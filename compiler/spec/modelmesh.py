@@ -19,6 +19,7 @@ from pydantic import Field
 
 from .base import EnvVar, Int32, Int64, Resources, SpecModel
 from .names import DnsSubdomain
+from .image_ref import ImageText
 
 # Kubernetes object names (DNS subdomains): ModelMesh's own runtimes are called e.g. mlserver-1.x.
 OBJECT_NAME_PATTERN = r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"
@@ -67,7 +68,7 @@ class ModelMeshRuntime(SpecModel):
     many models into. Its pods, not the models, have replicas, resources and an image."""
 
     name: str = Field(pattern=OBJECT_NAME_PATTERN, max_length=63, description="ServingRuntime name, e.g. mlserver-1.x; a model names it with model.runtime.")
-    image: str = Field(description="Model server image.")
+    image: ImageText = Field(description="Model server image.")
     command: list[str] = Field(default_factory=list)
     args: list[str] = Field(default_factory=list)
     env: list[EnvVar] = Field(default_factory=list, description="Environment of the model server (e.g. MLServer's MLSERVER_* settings).")

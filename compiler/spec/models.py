@@ -13,6 +13,7 @@ from pydantic import Field, StringConstraints, WithJsonSchema, model_validator
 
 from .base import EnvVar, Int64, Resources, SpecModel
 from .delivery import GitOps, ImagePolicy, SmokeTest
+from .image_ref import ImageText
 from .modelmesh import ModelMeshSettings, ModelStorage
 from .components import Explainer, GpuRequest, Transformer
 from .llm import LlmSpec
@@ -91,7 +92,7 @@ class ContainerPort(SpecModel):
 class CustomContainer(SpecModel):
     """A model server of your own, run as the predictor's container."""
 
-    image: str
+    image: ImageText
     command: list[str] = Field(default_factory=list)
     args: list[str] = Field(default_factory=list)
     env: list[EnvVar] = Field(default_factory=list)

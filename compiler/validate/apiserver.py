@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from kubernetes.utils.quantity import parse_quantity
+from ..spec.quantity import quantity_value
 
 from . import apiserver_syntax as syntax
 from .messages import Finding
@@ -171,9 +171,8 @@ def _resources(at: tuple, resources: dict) -> Iterator[Finding]:
     parsed: dict[str, dict[str, Any]] = {}
     for kind in ("limits", "requests"):
         for name, value in _mapping(resources.get(kind)).items():
-            try:
-                quantity = parse_quantity(value)
-            except (ValueError, TypeError):
+            quantity = quantity_value(value)
+            if quantity is None:
                 yield Finding(to_pointer(at + (kind, name)), KEYWORD, "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
                 continue
             if quantity < 0:

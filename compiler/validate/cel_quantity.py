@@ -1,7 +1,7 @@
 """Kubernetes CEL quantity library (``quantity()``, ``isQuantity()`` and methods).
 
 Upstream: k8s.io/apiserver/pkg/cel/library/quantity.go over
-k8s.io/apimachinery/pkg/api/resource (ParseQuantity). Values are exact
+k8s.io/apimachinery/pkg/api/resource (ParseQuantity, ported once in spec/quantity.py). Values are exact
 ``Fraction``s, so ``quantity('200M').compareTo(quantity('0.2G')) == 0`` like Go's
 ``Quantity.Cmp``. ``div``/``divInt`` are left out (Go's rounding modes are not
 ported) and are reported as unsupported by the rule compiler.
@@ -12,7 +12,6 @@ fields reach CEL as ``int`` or ``string`` and rules call ``quantity(self)``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from fractions import Fraction
 from functools import total_ordering
@@ -20,18 +19,10 @@ from functools import total_ordering
 from celpy.celtypes import BoolType, DoubleType, IntType
 from celpy.evaluation import CELEvalError
 
+from ..spec.quantity import parse_quantity as parse_value
 from .cel_strings import no_overload
 
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-_QUANTITY = re.compile(
-    r"^(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
-    r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$"
-)
-_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
-_DECIMAL = {"m": Fraction(1, 1000), "k": 10**3, "M": 10**6, "G": 10**9,
-            "T": 10**12, "P": 10**15, "E": 10**18}
-
 
 @total_ordering
 class CelQuantity:
@@ -58,21 +49,8 @@ class CelQuantity:
 
 
 def parse_quantity(text: str) -> CelQuantity | None:
-    match = _QUANTITY.match(text)
-    if match is None:
-        return None
-    number = Fraction(match["number"])
-    suffix = match["suffix"] or ""
-    if suffix in _BINARY:
-        return CelQuantity(number * _BINARY[suffix])
-    if suffix in _DECIMAL:
-        return CelQuantity(number * _DECIMAL[suffix])
-    if suffix:
-        exponent = int(suffix[1:])
-        if abs(exponent) > 1000:  # keep Fraction sizes (and evaluation time) bounded
-            return None
-        return CelQuantity(number * Fraction(10) ** exponent)
-    return CelQuantity(number)
+    value = parse_value(text)
+    return None if value is None else CelQuantity(value)
 
 
 def quantity(text: object) -> object:

@@ -30,6 +30,8 @@ import ipaddress
 import re
 import unicodedata
 
+from ..spec.quantity import parse_quantity
+
 _S = r"[\t\n\f\r ]"  # Go's \s (RE2: ASCII only)
 
 
@@ -369,6 +371,4 @@ def is_k8s_long_name(text: str) -> bool:
 
 
 def is_quantity(text: str) -> bool:
-    from .cel_quantity import parse_quantity  # noqa: PLC0415 - CEL's module loads celpy: only when asked
-
     return parse_quantity(text) is not None
