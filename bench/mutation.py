@@ -167,9 +167,9 @@ def _fork(work, timeout: float) -> str:
         time.sleep(0.02)
 
 
-def run_module(relative: str, show_survivors: bool, equivalents: dict[str, str]) -> tuple[int, int, list[Mutant]]:
+def run_module(relative: str, show_survivors: bool, equivalents: dict[str, str], tests: list[str] | None = None) -> tuple[int, int, list[Mutant]]:
     target = REPO / "compiler" / relative
-    tests = _test_ids(CORE[relative])
+    tests = _test_ids(tests or CORE[relative])
     source = target.read_text()
     mutants, code = mutate_source(source, str(target))
     name = module_name(relative)
@@ -222,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help="paths below compiler/, e.g. rules/scaling.py (default: every core module)")
     parser.add_argument("--survivors", action="store_true", help="list the mutants the tests let through")
+    parser.add_argument("--tests", nargs="+", metavar="PATH", help="run these tests instead of the module's own (e.g. to measure an older suite)")
     parser.add_argument("--show", type=int, metavar="N", help="print the source of mutant N of the one module given")
     args = parser.parse_args(argv)
     os.chdir(REPO)
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return max(subprocess.call([sys.executable, __file__, module, *(["--survivors"] if args.survivors else [])]) for module in modules)
     equivalents = load_equivalents().get(modules[0], {})
-    caught, total, _ = run_module(modules[0], args.survivors, equivalents)
+    caught, total, _ = run_module(modules[0], args.survivors, equivalents, args.tests)
     percent = 100 * caught / total if total else 100.0
     print(f"{modules[0]}: {caught}/{total} = {percent:.0f} %  ({len(equivalents)} equivalent left out)", flush=True)
     return 0
