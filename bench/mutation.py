@@ -148,6 +148,19 @@ def _baseline(target: Path, tests: list[str], out: Path) -> None:
     os._exit(0)
 
 
+def _preimport(tests: list[str]) -> None:
+    """Import the test modules once here, so that each forked child finds them imported."""
+    files = []
+    for test in tests:
+        path = REPO / test
+        files += sorted(path.rglob("test_*.py")) if path.is_dir() else [path]
+    for file in [REPO / "tests" / "conftest.py", *files]:
+        try:
+            importlib.import_module(".".join(file.relative_to(REPO).with_suffix("").parts))
+        except Exception:  # pytest will report it in the child
+            pass
+
+
 def _fork(work, timeout: float) -> str:
     pid = os.fork()
     if pid == 0:
@@ -186,13 +199,16 @@ def run_module(relative: str, show_survivors: bool, equivalents: dict[str, str],
         baseline = json.loads(report.read_text())
     if baseline["code"] != 0:
         raise SystemExit(f"{relative}: the tests fail with no mutant ({' '.join(tests)}); fix them first")
+    _preimport(tests)
     reach: dict[int, list[str]] = {}
     for test, seen in baseline["lines"].items():
         for line in seen:
             reach.setdefault(line, []).append(test)
 
     caught, counted, survivors = 0, 0, []
-    for mutant in mutants:
+    for done, mutant in enumerate(mutants):
+        if done and done % 25 == 0:
+            print(f"  {relative}: {done}/{len(mutants)} mutants, {caught} caught", file=sys.stderr, flush=True)
         if mutant.key in equivalents:
             continue
         counted += 1
