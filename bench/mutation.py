@@ -148,6 +148,17 @@ def _baseline(target: Path, tests: list[str], out: Path) -> None:
     os._exit(0)
 
 
+class _FirstFailure:
+    """Writes the id of the test that failed (the one that caught the mutant) to a file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def pytest_runtest_logreport(self, report) -> None:
+        if report.failed:
+            Path(self.path).write_text(report.nodeid)
+
+
 def _preimport(tests: list[str]) -> None:
     """Import the test modules once here, so that each forked child finds them imported."""
     files = []
@@ -206,28 +217,33 @@ def run_module(relative: str, show_survivors: bool, equivalents: dict[str, str],
             reach.setdefault(line, []).append(test)
 
     caught, counted, survivors = 0, 0, []
+    kills: dict[str, int] = {}  # tests that caught earlier mutants run first: -x stops sooner
     for done, mutant in enumerate(mutants):
         if done and done % 25 == 0:
             print(f"  {relative}: {done}/{len(mutants)} mutants, {caught} caught", file=sys.stderr, flush=True)
         if mutant.key in equivalents:
             continue
         counted += 1
-        selected = sorted({t for line in range(mutant.line, mutant.end_line + 1) for t in reach.get(line, ())})
+        selected = sorted({t for line in range(mutant.line, mutant.end_line + 1) for t in reach.get(line, ())}, key=lambda t: (-kills.get(t, 0), t))
         if not selected:
             survivors.append(mutant)
             continue
         budget = 10 + 3 * sum(baseline["durations"].get(t, 1.0) for t in selected)
 
-        def work(number=mutant.number, selected=selected):
-            setattr(builtins, SWITCH, number)
-            _quiet()
-            os._exit(_run_pytest(["-x", *selected]))
+        with tempfile.NamedTemporaryFile("r") as killer:
+            def work(number=mutant.number, selected=selected, killer=killer.name):
+                setattr(builtins, SWITCH, number)
+                _quiet()
+                os._exit(_run_pytest(["-x", *selected], [_FirstFailure(killer)]))
 
-        outcome = _fork(work, budget)
-        if outcome == "ok":
-            survivors.append(mutant)
-        else:
-            caught += 1
+            outcome = _fork(work, budget)
+            if outcome == "ok":
+                survivors.append(mutant)
+            else:
+                caught += 1
+                name = Path(killer.name).read_text().strip()
+                if name:
+                    kills[name] = kills.get(name, 0) + 1
     if show_survivors:
         for mutant in survivors:
             print(f"  survived {relative}:{mutant.line}: {mutant.key}")
