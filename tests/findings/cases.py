@@ -88,7 +88,15 @@ FIRING: list[tuple] = [
     ("IS-03", spec(mode="standard", versions=[version("v1", 90, model={"format": "sklearn", "storageUri": "gs://b/1"}, labels={"inferplane.dev/version": "v9"}), version("v2", 10)]), MESH_ENV),
 ]
 
+def unweighted(name: str) -> dict:
+    listed = version(name, 0)
+    del listed["weight"]
+    return listed
+
+
 QUIET: list[tuple] = [
+    # KS-14: an unweighted canary counts 0 towards the canaries' 100
+    ("KS-14", spec(mode="standard", versions=[version("v1", 0), unweighted("v2"), version("v3", 100)]), KSERVE_020),
     ("KS-10", standard(metric="cpu", target=1), None),
     ("KS-10", standard(metric="cpu", target=100), None),
     ("KS-10", standard(metric="memory", target=1), None),
