@@ -239,6 +239,8 @@ def run_module(relative: str, show_survivors: bool, equivalents: dict[str, str],
             outcome = _fork(work, budget)
             if outcome == "ok":
                 survivors.append(mutant)
+                if show_survivors:
+                    print(f"  (survivor so far) {relative}:{mutant.line}: {mutant.key}", file=sys.stderr, flush=True)
             else:
                 caught += 1
                 name = Path(killer.name).read_text().strip()
