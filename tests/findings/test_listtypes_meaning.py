@@ -106,3 +106,16 @@ def test_a_schema_without_list_types_is_not_needed():
     assert not checker.needed
     assert checker.check({"a": [{"b": "x"}, {"b": "x"}]}) == []
     assert Finding("/1", "list-set", "m") == Finding("/1", "list-set", "m")
+
+
+def _chain(hops: int) -> dict:
+    """A property reached through `hops` $refs in a row (R0 -> R1 -> ... -> the tagged object)."""
+    definitions = {f"R{n}": {"$ref": f"#/definitions/R{n + 1}"} for n in range(hops - 1)}
+    definitions[f"R{hops - 1}"] = {"properties": {"tags": TAGS}}
+    return {"definitions": definitions, "properties": {"x": {"$ref": "#/definitions/R0"}}}
+
+
+def test_ref_chains_are_followed_up_to_32_hops():
+    instance = {"x": {"tags": ["a", "a"]}}
+    assert findings(_chain(32), instance) == [("/x/tags/1", "list-set", "duplicate value \"a\" (same as item 0); this list is a set")]
+    assert findings(_chain(33), instance) == []  # the guard against $ref cycles stops the walk there
