@@ -45,7 +45,8 @@ def test_list_set_repeats_by_value():
 def test_no_findings_for_unique_items_or_an_atomic_list():
     assert findings(PORTS, [{"containerPort": 80}, {"containerPort": 80, "protocol": "UDP"}]) == []
     atomic = {**TAGS, "x-kubernetes-list-type": "atomic"}
-    assert not ListTypeChecker({"properties": {"tags": atomic}}).needed
+    assert ListTypeChecker({"properties": {"tags": atomic}}).needed is False
+    assert ListTypeChecker({"properties": {"tags": TAGS}}).needed is True
     assert findings({"properties": {"tags": atomic}}, {"tags": ["a", "a"]}) == []
 
 
@@ -86,7 +87,7 @@ def test_refs_into_other_documents_and_unknown_documents():
     other = {"$id": "https://example.com/other.json", "definitions": {"Tagged": {"properties": {"tags": TAGS}}}}
     schema = {"$id": "https://example.com/root.json", "properties": {"a": {"$ref": "other.json#/definitions/Tagged"}, "b": {"$ref": "missing.json#/x"}}}
     assert findings(schema, {"a": {"tags": [1, 1]}, "b": {"tags": [2, 2]}}, {"https://example.com/other.json": other}) == [("/a/tags/1", "list-set", "duplicate value 1 (same as item 0); this list is a set")]
-    assert not ListTypeChecker(schema).needed
+    assert ListTypeChecker(schema).needed is False
 
 
 def test_key_of_a_list_map_from_its_item_ref():
@@ -103,7 +104,7 @@ def test_values_of_the_wrong_shape_are_not_walked():
 
 def test_a_schema_without_list_types_is_not_needed():
     checker = ListTypeChecker({"properties": {"a": {"type": "array", "items": {"properties": {"b": {"type": "string"}}}}}})
-    assert not checker.needed
+    assert checker.needed is False
     assert checker.check({"a": [{"b": "x"}, {"b": "x"}]}) == []
     assert Finding("/1", "list-set", "m") == Finding("/1", "list-set", "m")
 
