@@ -5,7 +5,7 @@ expected.yaml."""
 from __future__ import annotations
 
 from tests.test_rules import (
-    CANARY, KEDA_ENV, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
+    CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
@@ -72,6 +72,10 @@ FIRING: list[tuple] = [
     ("KS-14", spec(mode="standard", versions=[version("v1", 0), version("v2", 60), version("v2", 50)]), KSERVE_020),
     ("KS-14", spec(mode="standard", versions=[version("v1", 40, container={"image": "ghcr.io/acme/server:1"}), version("v2", 60)]), KSERVE_020),
     ("KS-14", spec(mode="standard", versions=[version("v1", 90), version(LONGEST, 10)]), env(versions={"kserve": "0.20.0"}, namespace="n" * 28)),
+    # KS-14: canaries adding up to 101
+    ("KS-14", spec(mode="standard", versions=[version("v1", 0), version("v2", 51), version("v3", 50)]), KSERVE_020),
+    # TRAFFIC-02: route settings on a Knative canary (native) that is not public
+    ("TRAFFIC-02", spec(versions=CANARY, exposure={"timeoutSeconds": 30}), MESH_ENV),
     # KS-13: native canary in Standard mode before 0.20 (0.19 fires)
     ("KS-13", spec(mode="standard", canaryStrategy="native", versions=CANARY), kserve("0.19.0")),
     # IS-02: a total under 100; every weight left out
@@ -124,6 +128,7 @@ QUIET: list[tuple] = [
     ("KS-14", spec(mode="standard", versions=[version("v1", 0), version("v2", 60), version("v3", 40)]), KSERVE_020),
     ("KS-14", spec(mode="standard", versions=[version("v1", 90), version(LONGEST, 10)]), env(versions={"kserve": "0.20.0"}, namespace="n" * 27)),
     ("KS-13", spec(mode="standard", canaryStrategy="native", versions=[version("v1", 100)]), kserve("0.19.0")),
+    ("KS-13", spec(mode="modelmesh", scaling=None, predictor={"model": {}}, versions=[version("v1", 40), version("v2", 30), version("v3", 30)]), mm_env()),
     ("KS-13", spec(versions=[version("v1", 40), version("v2", 30), version("v3", 30)], canaryStrategy="split"), MESH_ENV),
     ("IS-02", spec(versions=[version("v1", 50), version("v2", 50)]), None),
     ("TRAFFIC-02", spec(exposure={"public": True, "matchHeaders": [{"name": "x-tenant", "regex": "a.*"}]}, mode="standard"), MESH_ENV),

@@ -1,5 +1,5 @@
 """Every finding of a service in an environment, as the one line a user reads: file:line:col,
-rule ID, message and hint. The rule-meaning tests compare these lines exactly, so a test states
+rule ID, message and hint, then ` @ ` and the key path the rule named. The rule-meaning tests compare these lines exactly, so a test states
 what a rule says and where, and that nothing else fires."""
 
 from __future__ import annotations
@@ -42,4 +42,9 @@ def finding_lines(service_patch: dict | None = None, env_patch: dict | None = No
         if not has_errors(diagnostics):
             manifests = emit_all([lower_service(service, env, layer, SERVICE_FILE)], env)
             diagnostics += check_manifests(manifests, env, env_layer, name)
-    return [diag.format() for diag in diagnostics]
+    return [f"{diag.format()} @ {_dotted(diag.key_path)}" for diag in diagnostics]
+
+
+def _dotted(key_path) -> str:
+    """The key the finding is about (spec.versions[1].name): two keys on one line stay apart."""
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in key_path or ()).lstrip(".") or "-"

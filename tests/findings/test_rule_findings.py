@@ -47,7 +47,7 @@ EXPECTED = _expected()
 
 
 def _located_line(rule_id: str) -> re.Pattern:
-    return re.compile(rf"^[^:\s]+:\d+:\d+: (error|warning)\[{re.escape(rule_id)}\]: \S.* — \S.*$")
+    return re.compile(rf"^[^:\s]+:\d+:\d+: (error|warning)\[{re.escape(rule_id)}\]: \S.* — \S.* @ \S+$")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -20,7 +20,7 @@ def test_a_route_to_an_undefined_subset_is_reported(monkeypatch):
     monkeypatch.setattr(traffic, "plan_traffic", without_v2_subset)
     lines = finding_lines(spec(mode="standard", versions=[version("v1", 90), version("v2", 10)]), MESH_ENV)
     assert lines == [
-        "services/iris.yaml:14:3: error[IS-03]: the route to version 'v2' names subset 'v2' of iris-v2-predictor.ml-prod.svc.cluster.local, which no DestinationRule defines — report this as a compiler bug",
+        "services/iris.yaml:14:3: error[IS-03]: the route to version 'v2' names subset 'v2' of iris-v2-predictor.ml-prod.svc.cluster.local, which no DestinationRule defines — report this as a compiler bug @ spec.versions",
     ]
 
 
