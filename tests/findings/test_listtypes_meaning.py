@@ -120,3 +120,25 @@ def test_ref_chains_are_followed_up_to_32_hops():
     instance = {"x": {"tags": ["a", "a"]}}
     assert findings(_chain(32), instance) == [("/x/tags/1", "list-set", "duplicate value \"a\" (same as item 0); this list is a set")]
     assert findings(_chain(33), instance) == []  # the guard against $ref cycles stops the walk there
+
+
+def test_set_items_compare_as_values_whatever_their_key_order():
+    assert findings(TAGS, [{"a": 1, "b": 2}, {"b": 2, "a": 1}]) == [("/1", "list-set", "duplicate value {\"a\": 1, \"b\": 2} (same as item 0); this list is a set")]
+
+
+def test_boolean_subschemas_are_no_plan():
+    schema = {"properties": {"anything": True, "nothing": False, "tags": TAGS}, "additionalProperties": True}
+    assert findings(schema, {"anything": ["a", "a"], "tags": ["b", "b"]}) == [("/tags/1", "list-set", "duplicate value \"b\" (same as item 0); this list is a set")]
+
+
+def test_the_plan_keeps_only_branches_that_lead_to_a_list_type():
+    """Checking walks only what the plan names: an object without such lists costs almost nothing."""
+    checker = ListTypeChecker({
+        "properties": {"tags": TAGS, "plain": {"type": "array", "items": {"properties": {"x": {"type": "string"}}}}},
+        "additionalProperties": {"properties": {"y": {"type": "string"}}},
+        "items": {"properties": {"z": {"type": "string"}}},
+    })
+    root = checker._root
+    assert list(root.properties) == ["tags"]
+    assert root.additional is None and root.items is None
+    assert root.properties["tags"].list_type == "set"
