@@ -142,3 +142,10 @@ def test_the_plan_keeps_only_branches_that_lead_to_a_list_type():
     assert list(root.properties) == ["tags"]
     assert root.additional is None and root.items is None
     assert root.properties["tags"].list_type == "set"
+
+
+def test_values_json_cannot_spell_are_compared_by_their_text():
+    import datetime
+
+    day = datetime.date(2024, 1, 1)
+    assert findings(TAGS, [day, day]) == [("/1", "list-set", "duplicate value \"2024-01-01\" (same as item 0); this list is a set")]
