@@ -55,7 +55,7 @@ CORE: dict[str, list[str]] = {
     "validate/listtypes.py": ["tests/test_validate_core.py", "tests/test_validate_crd.py", "tests/findings/test_listtypes_meaning.py"],
     "validate/core.py": ["tests/test_validate_core.py"],
     "validate/cel.py": ["tests/test_validate_cel.py", "tests/test_validate_cel_hook.py"],
-    "diff/match.py": ["tests/test_diff_match.py"],
+    "diff/match.py": ["tests/test_diff_match.py", "tests/findings/test_diff_match_meaning.py"],
 }
 
 
