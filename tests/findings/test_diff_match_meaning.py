@@ -29,8 +29,8 @@ def test_leaves_mask_the_own_name_and_leave_out_metadata_name():
 
 
 def test_short_names_are_not_masked_and_lists_are_flattened_by_index():
-    resource = Resource.from_body({"apiVersion": "v1", "kind": "List", "metadata": {"name": "ab"}, "items": ["ab", "ab"]})
-    assert leaves(resource) == Counter({'/apiVersion="v1"': 1, '/kind="List"': 1, '/items/0="ab"': 1, '/items/1="ab"': 1})
+    resource = Resource.from_body({"apiVersion": "v1", "kind": "List", "metadata": {"name": "ab"}, "items": ["ab", "XXabXX"]})
+    assert leaves(resource) == Counter({'/apiVersion="v1"': 1, '/kind="List"': 1, '/items/0="ab"': 1, '/items/1="XXabXX"': 1})
     three = Resource.from_body({"apiVersion": "v1", "kind": "List", "metadata": {"name": "abc"}, "items": ["abc"]})
     assert leaves(three)['/items/0="\\u0000name\\u0000"'] == 1
 
