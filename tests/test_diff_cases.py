@@ -2,8 +2,9 @@
 
 Adding a case means adding a folder. expect.yaml may hold:
   changes:        the exact list of changed resources (required) ({environment, status, resource[, old_resource]})
-  summary:        items that must be in the summary (every key given must match); [] means none at all
-  fields:         field changes that must be among a resource's fields
+  summary:        items that must be in the summary (every key given must match); [] means none at all (required)
+  fields:         field changes that must be among a resource's fields; [] means no resource has any
+                  (this or fields_exactly is required: a case that checks nothing fails)
   fields_exactly: the complete field changes of the resources it names
   never_shown:    strings that must not appear in any output (text with line diffs, markdown, json)
 """
@@ -53,6 +54,7 @@ def test_changes(name):
 def test_summary(name):
     expect, result = run_case(name)
     items = [item for env in result.environments for item in env.summary]
+    assert "summary" in expect, "every case states its summary (summary: [] for none)"
     if expect.get("summary") == []:
         assert items == []
         return
@@ -65,6 +67,9 @@ def test_summary(name):
 def test_fields(name):
     expect, result = run_case(name)
     changes = {(env.name, change.identity.display): change for env in result.environments for change in env.changes}
+    assert "fields" in expect or "fields_exactly" in expect, "every case states its field changes (fields: [] for none)"
+    if expect.get("fields") == [] and not expect.get("fields_exactly"):
+        assert {key: [f.to_dict() for f in change.fields] for key, change in changes.items() if change.fields} == {}
     for wanted in expect.get("fields") or []:
         change = changes[(wanted["environment"], wanted["resource"])]
         fields = [f.to_dict() for f in change.fields]

@@ -26,6 +26,8 @@ class _Plan:
     list_type: str | None = None
     map_keys: tuple[str, ...] = ()
     key_defaults: dict[str, Any] = field(default_factory=dict)
+    # Every property the schema names, pruned or not: additionalProperties applies to the others only.
+    named: set[str] = field(default_factory=set)
 
     def children(self) -> list["_Plan"]:
         found = list(self.properties.values())
@@ -85,6 +87,7 @@ class ListTypeChecker:
             properties = item_schema.get("properties") or {}
             plan.key_defaults = {key: properties[key]["default"] for key in plan.map_keys if "default" in (properties.get(key) or {})}
         for name, child in (node.get("properties") or {}).items():
+            plan.named.add(name)
             if name not in plan.properties:
                 plan.properties[name] = self._build(child, document)
         if isinstance(node.get("additionalProperties"), dict) and plan.additional is None:
@@ -138,7 +141,7 @@ class ListTypeChecker:
                     self._walk(child, value[name], (*path, name), findings)
             if plan.additional is not None:
                 for name, item in value.items():
-                    if name not in plan.properties:
+                    if name not in plan.named:
                         self._walk(plan.additional, item, (*path, name), findings)
         elif isinstance(value, list):
             if plan.list_type == "map":

@@ -1,0 +1,282 @@
+"""Mutation run: how many small mistakes in a core module the tests would catch.
+
+    python bench/mutation.py                      # every core module (long: run one at a time)
+    python bench/mutation.py rules/scaling.py     # one module (a path below compiler/)
+    python bench/mutation.py rules/scaling.py --survivors   # and list what got through
+
+Prints `MODULE: caught/total = NN %` per module; `total` leaves out the mutants judged equivalent
+in bench/mutation_equivalents.txt (each with its reason). docs/mutation.md explains the method.
+Not part of CI (.ci/run): a bench, minutes per module.
+
+How: bench/mutation_ops.py compiles every mutant of the module into one copy of it (mutant
+schemata). This process imports the compiler with that copy, runs the module's tests once under
+a line tracer (to learn which tests reach which line, and that they pass unmutated), then forks
+one child per mutant: the child switches its mutant on and runs, with `-x`, only the tests that
+reach the mutated lines. A failing test (or a hang past the timeout) catches the mutant. A
+mutant on a line no selected test reaches survives without a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import importlib
+import importlib.abc
+import importlib.util
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO), str(REPO / "bench")]
+
+from mutation_ops import SWITCH, Mutant, mutant_source, mutate_source  # noqa: E402
+
+EQUIVALENTS = REPO / "bench" / "mutation_equivalents.txt"
+
+_RULE_TESTS = ["tests/test_rules.py", "tests/test_rules_manifests.py", "tests/findings"]
+# Core module (below compiler/) -> the tests that exercise it. Only these run against its mutants.
+CORE: dict[str, list[str]] = {
+    "source/resolve.py": ["tests/test_resolve.py", "tests/properties/test_merge_laws.py", "tests/findings/test_resolve_meaning.py"],
+    **{f"rules/{name}.py": _RULE_TESTS for name in (
+        "scaling", "traffic", "kserve", "hardware", "images", "istio", "certmanager", "modelmesh",
+        "versions", "secrets", "credentials", "delivery", "manifests")},
+    "emit/autoscaling.py": ["tests/test_emit_autoscaling.py", "tests/findings/test_emit_autoscaling_meaning.py"],
+    **{f"emit/{name}.py": [f"tests/test_emit_{name}.py"] for name in (
+        "availability", "certmanager", "gateway", "gitops", "knative", "kserve", "modelmesh", "monitoring", "routing", "security")},
+    "output/transaction.py": ["tests/test_write_transaction.py", "tests/test_write.py"],
+    "output/staging.py": ["tests/test_write_transaction.py", "tests/test_write.py"],
+    "output/safety.py": ["tests/test_write_transaction.py", "tests/test_write.py"],
+    "output/write.py": ["tests/test_write.py", "tests/test_compile_write.py"],
+    "validate/listtypes.py": ["tests/test_validate_core.py", "tests/test_validate_crd.py", "tests/findings/test_listtypes_meaning.py"],
+    "validate/core.py": ["tests/test_validate_core.py"],
+    "validate/cel.py": ["tests/test_validate_cel.py", "tests/test_validate_cel_hook.py"],
+    "diff/match.py": ["tests/test_diff_match.py", "tests/findings/test_diff_match_meaning.py"],
+}
+
+
+def module_name(relative: str) -> str:
+    return "compiler." + relative.removesuffix(".py").replace("/", ".")
+
+
+class _SchemataLoader(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves the schemata copy of one module in place of its source."""
+
+    def __init__(self, name: str, path: Path, code) -> None:
+        self.name, self.path, self.code = name, path, code
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        return importlib.util.spec_from_file_location(fullname, self.path, loader=self)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(self.code, module.__dict__)
+
+
+def load_equivalents() -> dict[str, dict[str, str]]:
+    """module -> {mutant key: reason}. Lines: `MODULE | KEY | REASON`; `#` starts a comment."""
+    found: dict[str, dict[str, str]] = {}
+    if not EQUIVALENTS.is_file():
+        return found
+    for line in EQUIVALENTS.read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        module, key, reason = (part.strip() for part in line.split(" | ", 2))
+        found.setdefault(module, {})[key] = reason
+    return found
+
+
+def _test_ids(paths: list[str]) -> list[str]:
+    return [p for p in paths if (REPO / p).exists()]
+
+
+def _run_pytest(args: list[str], plugins=()) -> int:
+    import pytest
+
+    return int(pytest.main(["-q", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=", *args], plugins=list(plugins)))
+
+
+def _quiet() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
+def _baseline(target: Path, tests: list[str], out: Path) -> None:
+    """In a child: run the tests with no mutant, tracing which test reaches which line."""
+    import pytest
+
+    lines: dict[str, set[int]] = {}
+    durations: dict[str, float] = {}
+    current = {"id": None}
+    filename = str(target)
+
+    def local(frame, event, arg):
+        if event == "line" and current["id"]:
+            lines.setdefault(current["id"], set()).add(frame.f_lineno)
+        return local
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename == filename:
+            if current["id"]:
+                lines.setdefault(current["id"], set()).add(frame.f_lineno)
+            return local
+        return None
+
+    class Recorder:
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_protocol(self, item, nextitem):
+            current["id"] = item.nodeid
+            started = time.monotonic()
+            sys.settrace(tracer)
+            yield
+            sys.settrace(None)
+            durations[item.nodeid] = time.monotonic() - started
+            current["id"] = None
+
+    _quiet()
+    code = _run_pytest(tests, [Recorder()])
+    out.write_text(json.dumps({"code": code, "lines": {k: sorted(v) for k, v in lines.items()}, "durations": durations}))
+    os._exit(0)
+
+
+class _FirstFailure:
+    """Writes the id of the test that failed (the one that caught the mutant) to a file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def pytest_runtest_logreport(self, report) -> None:
+        if report.failed:
+            Path(self.path).write_text(report.nodeid)
+
+
+def _preimport(tests: list[str]) -> None:
+    """Import the test modules once here, so that each forked child finds them imported."""
+    files = []
+    for test in tests:
+        path = REPO / test
+        files += sorted(path.rglob("test_*.py")) if path.is_dir() else [path]
+    for file in [REPO / "tests" / "conftest.py", *files]:
+        try:
+            importlib.import_module(".".join(file.relative_to(REPO).with_suffix("").parts))
+        except Exception:  # pytest will report it in the child
+            pass
+
+
+def _fork(work, timeout: float) -> str:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            work()
+        finally:
+            os._exit(99)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return "ok" if os.waitstatus_to_exitcode(status) == 0 else f"failed:{os.waitstatus_to_exitcode(status)}"
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return "timeout"
+        time.sleep(0.02)
+
+
+def run_module(relative: str, show_survivors: bool, equivalents: dict[str, str], tests: list[str] | None = None) -> tuple[int, int, list[Mutant]]:
+    target = REPO / "compiler" / relative
+    tests = _test_ids(tests or CORE[relative])
+    source = target.read_text()
+    mutants, code = mutate_source(source, str(target))
+    name = module_name(relative)
+    if name in sys.modules:
+        raise SystemExit(f"{name} was imported before its schemata: run one module per process")
+    sys.meta_path.insert(0, _SchemataLoader(name, target, code))
+    setattr(builtins, SWITCH, 0)
+    importlib.import_module("compiler.cli")  # every stage, once, shared by the forked children
+    importlib.import_module(name)
+
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "baseline.json"
+        _fork(lambda: _baseline(target, tests, report), timeout=1800)
+        baseline = json.loads(report.read_text())
+    if baseline["code"] != 0:
+        raise SystemExit(f"{relative}: the tests fail with no mutant ({' '.join(tests)}); fix them first")
+    _preimport(tests)
+    reach: dict[int, list[str]] = {}
+    for test, seen in baseline["lines"].items():
+        for line in seen:
+            reach.setdefault(line, []).append(test)
+
+    caught, counted, survivors = 0, 0, []
+    kills: dict[str, int] = {}  # tests that caught earlier mutants run first: -x stops sooner
+    for done, mutant in enumerate(mutants):
+        if done and done % 25 == 0:
+            print(f"  {relative}: {done}/{len(mutants)} mutants, {caught} caught", file=sys.stderr, flush=True)
+        if mutant.key in equivalents:
+            continue
+        counted += 1
+        selected = sorted({t for line in range(mutant.line, mutant.end_line + 1) for t in reach.get(line, ())}, key=lambda t: (-kills.get(t, 0), t))
+        if not selected:
+            survivors.append(mutant)
+            continue
+        budget = 10 + 3 * sum(baseline["durations"].get(t, 1.0) for t in selected)
+
+        with tempfile.NamedTemporaryFile("r") as killer:
+            def work(number=mutant.number, selected=selected, killer=killer.name):
+                setattr(builtins, SWITCH, number)
+                _quiet()
+                os._exit(_run_pytest(["-x", *selected], [_FirstFailure(killer)]))
+
+            outcome = _fork(work, budget)
+            if outcome == "ok":
+                survivors.append(mutant)
+                if show_survivors:
+                    print(f"  (survivor so far) {relative}:{mutant.line}: {mutant.key}", file=sys.stderr, flush=True)
+            else:
+                caught += 1
+                name = Path(killer.name).read_text().strip()
+                if name:
+                    kills[name] = kills.get(name, 0) + 1
+    if show_survivors:
+        for mutant in survivors:
+            print(f"  survived {relative}:{mutant.line}: {mutant.key}")
+    return caught, counted, survivors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help="paths below compiler/, e.g. rules/scaling.py (default: every core module)")
+    parser.add_argument("--survivors", action="store_true", help="list the mutants the tests let through")
+    parser.add_argument("--tests", nargs="+", metavar="PATH", help="run these tests instead of the module's own (e.g. to measure an older suite)")
+    parser.add_argument("--show", type=int, metavar="N", help="print the source of mutant N of the one module given")
+    args = parser.parse_args(argv)
+    os.chdir(REPO)
+    modules = args.modules or list(CORE)
+    unknown = [m for m in modules if m not in CORE]
+    if unknown:
+        parser.error(f"not a core module: {', '.join(unknown)} (known: {', '.join(CORE)})")
+    if args.show:
+        print(mutant_source((REPO / "compiler" / modules[0]).read_text(), args.show))
+        return 0
+    if len(modules) > 1:  # one process per module: each imports the compiler with its own schemata
+        import subprocess
+
+        return max(subprocess.call([sys.executable, __file__, module, *(["--survivors"] if args.survivors else [])]) for module in modules)
+    equivalents = load_equivalents().get(modules[0], {})
+    caught, total, _ = run_module(modules[0], args.survivors, equivalents, args.tests)
+    percent = 100 * caught / total if total else 100.0
+    print(f"{modules[0]}: {caught}/{total} = {percent:.0f} %  ({len(equivalents)} equivalent left out)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
