@@ -44,6 +44,12 @@ def dns1123_problem(value: str, subdomain: bool = False) -> str | None:
     return None
 
 
+def is_one_path_segment(name: str) -> bool:
+    """A name that stays one folder or file name when it becomes a path: not empty, `.` or `..`,
+    and no separator or NUL (the core of pkg/api/validation/path IsValidPathSegmentName)."""
+    return name not in ("", ".", "..") and not any(c in name for c in ("/", "\\", "\0"))
+
+
 def dns1123_hint(value: str, subdomain: bool = False) -> str:
     """How to fix a name dns1123_problem refused, with a close valid name."""
     limit, rule = (DNS_SUBDOMAIN_MAX, DNS1123_SUBDOMAIN_RULE) if subdomain else (DNS_LABEL_MAX, DNS1123_LABEL_RULE)

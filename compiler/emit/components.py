@@ -8,19 +8,16 @@ from __future__ import annotations
 from ..errors import Location
 from ..plan.components import ComponentPlan
 from ..plan.service import ServicePlan
+from .manifest import drop_empty
 
 # KServe's name for the main container of a component (constants.InferenceServiceContainerName).
 CONTAINER_NAME = "kserve-container"
 
 
-def _drop_empty(mapping: dict) -> dict:
-    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}
-
-
 def _container(component: ComponentPlan) -> dict:
     container = component.spec.container
     assert container is not None
-    return _drop_empty(
+    return drop_empty(
         {
             "name": CONTAINER_NAME,
             "image": container.image,
@@ -35,7 +32,7 @@ def _container(component: ComponentPlan) -> dict:
 
 def _art(component: ComponentPlan) -> dict:
     art = component.spec.art  # type: ignore[union-attr]  (only an Explainer reaches here with art)
-    return _drop_empty({"type": art.type, "config": dict(art.config), "storageUri": art.storage_uri, "resources": component.resources, "securityContext": component.security_context})
+    return drop_empty({"type": art.type, "config": dict(art.config), "storageUri": art.storage_uri, "resources": component.resources, "securityContext": component.security_context})
 
 
 def component_body(component: ComponentPlan, plan: ServicePlan) -> dict:
@@ -60,7 +57,7 @@ def component_body(component: ComponentPlan, plan: ServicePlan) -> dict:
         body["art"] = _art(component)
     else:
         body["containers"] = [_container(component)]
-    return _drop_empty(body)
+    return drop_empty(body)
 
 
 def component_origins(component: ComponentPlan, plan: ServicePlan) -> dict[str, Location]:

@@ -9,17 +9,13 @@ from ..plan.graph import API_VERSION, GraphPlan
 from ..plan.service import ServicePlan
 from ..spec.graph import GraphStep
 from ..spec.models import Environment
-from .manifest import Manifest
+from .manifest import Manifest, drop_empty
 
 KIND = "InferenceGraph"
 
 
-def _drop_empty(mapping: dict) -> dict:
-    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}
-
-
 def _step(step: GraphStep) -> dict:
-    return _drop_empty(
+    return drop_empty(
         {
             "name": step.name,
             "serviceName": step.service,
@@ -55,10 +51,10 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     body = {
         "apiVersion": API_VERSION,
         "kind": KIND,
-        "metadata": _drop_empty({"name": plan.name, "namespace": plan.namespace, "labels": dict(graph.labels), "annotations": dict(plan.annotations)}),
-        "spec": _drop_empty(
+        "metadata": drop_empty({"name": plan.name, "namespace": plan.namespace, "labels": dict(graph.labels), "annotations": dict(plan.annotations)}),
+        "spec": drop_empty(
             {
-                "nodes": {name: _drop_empty({"routerType": node.router_type, "steps": [_step(step) for step in node.steps]}) for name, node in spec.nodes.items()},
+                "nodes": {name: drop_empty({"routerType": node.router_type, "steps": [_step(step) for step in node.steps]}) for name, node in spec.nodes.items()},
                 "minReplicas": spec.min_replicas,
                 "maxReplicas": spec.max_replicas,
                 "timeout": spec.timeout_seconds,

@@ -7,7 +7,7 @@ autoscalerClass external so KServe makes none. No `replicas` is written anywhere
 
 from __future__ import annotations
 
-from .manifest import Manifest
+from .manifest import Manifest, drop_empty
 from .components import add_components
 from . import pod
 from ..errors import Location
@@ -31,17 +31,13 @@ def _env(variables: list[EnvVar]) -> list[dict]:
     return [var.model_dump(by_alias=True, exclude_none=True) for var in variables]
 
 
-def _drop_empty(mapping: dict) -> dict:
-    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}
-
-
 def _model(plan: ServicePlan) -> dict:
     """predictor.model (KServe v0.8+), or the body of the format's framework field before it: the
     same container fields without modelFormat and runtime, which rule KS-24 keeps off v0.7."""
     model = plan.predictor.model
     assert model is not None
-    selection = {"modelFormat": _drop_empty({"name": model.format, "version": model.format_version}), "runtime": model.runtime} if plan.release.has("model-format") else {}
-    return _drop_empty(
+    selection = {"modelFormat": drop_empty({"name": model.format, "version": model.format_version}), "runtime": model.runtime} if plan.release.has("model-format") else {}
+    return drop_empty(
         {
             **selection,
             "storageUri": model.storage_uri,
@@ -67,7 +63,7 @@ def _container(plan: ServicePlan) -> dict:
     ports = [port.model_dump(by_alias=True, exclude_none=True) for port in container.ports]
     if plan.metrics and plan.metrics.container_ports:
         ports = [dict(port) for port in plan.metrics.container_ports]
-    return _drop_empty(
+    return drop_empty(
         {
             "name": CUSTOM_CONTAINER_NAME,
             "image": container.image,
@@ -94,7 +90,7 @@ def _keda_autoscaling(scaler: AutoscalerPlan) -> dict:
     metric = {
         "type": "External",
         "external": {
-            "metric": _drop_empty({"backend": external.backend, "serverAddress": external.server_address, "query": external.query}),
+            "metric": drop_empty({"backend": external.backend, "serverAddress": external.server_address, "query": external.query}),
             # KServe hands target.value to KEDA as the threshold per replica.
             "target": {"type": "Value", "value": scaler.target},
         },
@@ -104,7 +100,7 @@ def _keda_autoscaling(scaler: AutoscalerPlan) -> dict:
         behavior["scaleUp"] = {"stabilizationWindowSeconds": scaler.scale_up_seconds}
     if scaler.scale_down_seconds is not None:
         behavior["scaleDown"] = {"stabilizationWindowSeconds": scaler.scale_down_seconds}
-    return _drop_empty({"metrics": [metric], "behavior": behavior})
+    return drop_empty({"metrics": [metric], "behavior": behavior})
 
 
 def _scaling_fields(scaler: AutoscalerPlan, release: KServeRelease) -> dict:
@@ -174,7 +170,7 @@ def _predictor(plan: ServicePlan) -> dict:
             body["storageUris"] = [item.model_dump(by_alias=True, exclude_none=True) for item in predictor.model.storage_uris]
     else:
         body["containers"] = [_container(plan)]
-    return _drop_empty(body)
+    return drop_empty(body)
 
 
 def _origins(plan: ServicePlan) -> dict[str, Location]:

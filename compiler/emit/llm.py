@@ -12,7 +12,7 @@ from ..errors import Location
 from ..plan.llm import LlmPlan, PoolPlan
 from ..plan.service import ServicePlan
 from ..spec.models import Environment
-from .manifest import Manifest
+from .manifest import Manifest, drop_empty
 from .. import upstream
 
 KIND = "LLMInferenceService"
@@ -20,14 +20,10 @@ KIND = "LLMInferenceService"
 MAIN_CONTAINER = "main"
 
 
-def _drop_empty(mapping: dict) -> dict:
-    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}
-
-
 def _pod(pool: PoolPlan, image: str | None) -> dict:
     gpu = pool.gpu
-    container = _drop_empty({"name": MAIN_CONTAINER, "image": image, "resources": pool.resources})
-    return _drop_empty(
+    container = drop_empty({"name": MAIN_CONTAINER, "image": image, "resources": pool.resources})
+    return drop_empty(
         {
             "containers": [container],
             "nodeSelector": dict(gpu.node_selector) if gpu else {},
@@ -47,7 +43,7 @@ def _pool(pool: PoolPlan, image: str | None) -> dict:
     if spec.multi_node:
         # The worker pods of a replica run the same container with the same GPUs.
         body["worker"] = _pod(pool, image)
-    return _drop_empty(body)
+    return drop_empty(body)
 
 
 def _router(llm: LlmPlan) -> dict:
@@ -55,14 +51,14 @@ def _router(llm: LlmPlan) -> dict:
     gateway = {"refs": [ref.model_dump(exclude_none=True) for ref in router.gateways]} if router.gateways else {}
     body: dict = {"route": {}, "gateway": gateway}
     if router.scheduler:
-        body["scheduler"] = _drop_empty({"replicas": router.scheduler_replicas})
+        body["scheduler"] = drop_empty({"replicas": router.scheduler_replicas})
     return body
 
 
 def _model(llm: LlmPlan, name: str) -> dict:
     model = llm.spec.model
     lora = {"adapters": [adapter.model_dump() for adapter in model.lora]} if model.lora else {}
-    return _drop_empty({"uri": model.uri, "name": model.name or name, "lora": lora})
+    return drop_empty({"uri": model.uri, "name": model.name or name, "lora": lora})
 
 
 def _origins(plan: ServicePlan) -> dict[str, Location]:
@@ -96,7 +92,7 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     body = {
         "apiVersion": llm.api_version,
         "kind": KIND,
-        "metadata": _drop_empty({"name": plan.name, "namespace": plan.namespace, "labels": dict(llm.labels), "annotations": annotations}),
+        "metadata": drop_empty({"name": plan.name, "namespace": plan.namespace, "labels": dict(llm.labels), "annotations": annotations}),
         "spec": spec,
     }
     return [Manifest(body, service=plan.name, origins=_origins(plan))]

@@ -152,3 +152,9 @@ def duplicates(manifests: Iterable[Manifest]) -> list[tuple[Manifest, Manifest]]
                 break
             seen[key] = manifest
     return clashes
+
+
+def drop_empty(mapping: dict) -> dict:
+    """The mapping without unset values (None, empty list, map or string): emitters write only
+    what the plan sets, so an unset field never appears as `key: null` or `key: []`."""
+    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}

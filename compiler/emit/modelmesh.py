@@ -7,7 +7,7 @@ the storage — like the seed's tf-mnist; replicas and resources belong to the r
 
 from __future__ import annotations
 
-from .manifest import Manifest
+from .manifest import Manifest, drop_empty
 from ..plan.service import ServicePlan
 from ..plan.modelmesh import is_modelmesh, runtimes_of
 from ..plan.kserve_versions import release_of
@@ -23,10 +23,6 @@ KSERVE_CONTAINER = "kserve-container"
 MODEL = "/spec/predictor/model"
 
 
-def _drop_empty(mapping: dict) -> dict:
-    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}
-
-
 def _env(variables: list[EnvVar]) -> list[dict]:
     return [var.model_dump(by_alias=True, exclude_none=True) for var in variables]
 
@@ -38,12 +34,12 @@ def _model(plan: ServicePlan) -> dict:
     model = plan.predictor.model
     assert model is not None  # KS-05 has required a model
     storage = model.storage.model_dump(by_alias=True, exclude_none=True) if model.storage else {}
-    return _drop_empty(
+    return drop_empty(
         {
-            "modelFormat": _drop_empty({"name": model.format, "version": model.format_version}),
+            "modelFormat": drop_empty({"name": model.format, "version": model.format_version}),
             "runtime": model.runtime,
             "storageUri": model.storage_uri,
-            "storage": _drop_empty(storage),
+            "storage": drop_empty(storage),
         }
     )
 
@@ -92,7 +88,7 @@ def environment_labels(name: str, component: str, env: Environment) -> dict[str,
 
 def _container(runtime: ModelMeshRuntime) -> dict:
     adapter = runtime.built_in_adapter
-    return _drop_empty(
+    return drop_empty(
         {
             "name": adapter.server_type if adapter else KSERVE_CONTAINER,
             "image": runtime.image,

@@ -9,15 +9,11 @@ from ..plan.ray import API_VERSION, RayPlan, WorkerGroupPlan
 from ..plan.service import ServicePlan
 from ..source.yaml_io import dump
 from ..spec.models import Environment
-from .manifest import Manifest
+from .manifest import Manifest, drop_empty
 
 KIND = "RayService"
 # Ray's ports on the head: GCS, dashboard (the RayService controller talks to it) and Serve.
 HEAD_PORTS = ({"name": "gcs-server", "containerPort": 6379}, {"name": "dashboard", "containerPort": 8265}, {"name": "serve", "containerPort": 8000})
-
-
-def _drop_empty(mapping: dict) -> dict:
-    return {key: value for key, value in mapping.items() if value not in (None, [], {}, "")}
 
 
 def _start_params(params: dict) -> dict[str, str]:
@@ -27,16 +23,16 @@ def _start_params(params: dict) -> dict[str, str]:
 
 def _worker(group: WorkerGroupPlan, image: str) -> dict:
     gpu = group.gpu
-    pod = _drop_empty(
+    pod = drop_empty(
         {
-            "containers": [_drop_empty({"name": "ray-worker", "image": image, "resources": group.resources})],
+            "containers": [drop_empty({"name": "ray-worker", "image": image, "resources": group.resources})],
             "nodeSelector": dict(gpu.node_selector) if gpu else {},
             "tolerations": [dict(toleration) for toleration in gpu.tolerations] if gpu else [],
             "runtimeClassName": gpu.runtime_class_name if gpu else None,
         }
     )
     spec = group.spec
-    return _drop_empty(
+    return drop_empty(
         {
             "groupName": spec.name,
             "minReplicas": spec.min_replicas,
@@ -71,9 +67,9 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     spec = ray.spec
     head = {
         "rayStartParams": _start_params(spec.head.start_params),
-        "template": {"spec": {"containers": [_drop_empty({"name": "ray-head", "image": spec.image, "ports": [dict(port) for port in HEAD_PORTS], "resources": ray.head_resources})]}},
+        "template": {"spec": {"containers": [drop_empty({"name": "ray-head", "image": spec.image, "ports": [dict(port) for port in HEAD_PORTS], "resources": ray.head_resources})]}},
     }
-    cluster = _drop_empty(
+    cluster = drop_empty(
         {
             "rayVersion": spec.ray_version,
             "enableInTreeAutoscaling": spec.autoscaling or None,
@@ -84,7 +80,7 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
     body = {
         "apiVersion": API_VERSION,
         "kind": KIND,
-        "metadata": _drop_empty({"name": plan.name, "namespace": plan.namespace, "labels": dict(plan.labels), "annotations": dict(plan.annotations)}),
+        "metadata": drop_empty({"name": plan.name, "namespace": plan.namespace, "labels": dict(plan.labels), "annotations": dict(plan.annotations)}),
         # serveConfigV2 is a YAML document in a string (KubeRay parses it): canonical, so the
         # same serve config always renders the same bytes.
         "spec": {"serveConfigV2": dump(spec.serve_config), "rayClusterConfig": cluster},

@@ -19,14 +19,6 @@ from ..errors import Diagnostic, Location
 from ..source.load import display_path
 
 OUT_PATH = "OUT-PATH"
-_FORBIDDEN_CHARACTERS = ("/", "\\", "\0")
-
-
-def _is_plain_name(part: str) -> bool:
-    """One folder or file name: not empty, not '.' or '..', no separator or NUL."""
-    return part not in ("", ".", "..") and not any(c in part for c in _FORBIDDEN_CHARACTERS)
-
-
 def _inside(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
@@ -59,7 +51,7 @@ def refused_paths(rendered: Path, entries: dict[str, dict[str, bytes]]) -> list[
     real_root = os.path.realpath(rendered)
     found: list[Diagnostic] = []
     for entry, files in sorted(entries.items()):
-        if not _is_plain_name(entry) or entry.startswith("."):
+        if not upstream.is_one_path_segment(entry) or entry.startswith("."):
             found.append(Diagnostic(OUT_PATH, f"output folder {entry!r} is not one folder name", "this is a bug in Inferplane: please report it with the command you ran", Location(f"{shown}/{entry}")))
             continue
         found.extend(_refused_files(rendered, entry, files, real_root, shown))
@@ -74,7 +66,7 @@ def _refused_files(rendered: Path, entry: str, files: dict[str, bytes], real_roo
     links: dict[Path, None] = {}  # the links to report, in order, once each
     for name in sorted(files):
         where = Location(f"{shown}/{entry}/{name}")
-        if name.startswith("/") or not all(_is_plain_name(part) for part in name.split("/")):
+        if name.startswith("/") or not all(upstream.is_one_path_segment(part) for part in name.split("/")):
             found.append(
                 Diagnostic(
                     OUT_PATH,
@@ -116,7 +108,7 @@ def unsafe_identities(manifests: list[Manifest]) -> list[Diagnostic]:
         problems = []
         if isinstance(namespace, str) and (problem := upstream.dns1123_problem(namespace)):
             problems.append(("/metadata/namespace", f"namespace {problem}", upstream.dns1123_hint(namespace)))
-        if isinstance(name, str) and (name in ("", ".", "..") or any(bad in name for bad in ("/", "%", "\\", "\0"))):
+        if isinstance(name, str) and (not upstream.is_one_path_segment(name) or "%" in name):
             problems.append(("/metadata/name", f"name {name!r} is not a name but a path", upstream.dns1123_hint(name, subdomain=True)))
         for pointer, message, hint in problems:
             where = manifest.origin_of(pointer) or Location(f"rendered/{manifest.file_name}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..spec.components import ComponentBase, Explainer, Transformer
 from ..spec.models import Environment, ModelService
-from .service import GpuPlacement, gpu_placement, security_context
+from .service import GpuPlacement, gpu_placement, resources_with_gpu, security_context
 
 COMPONENT_KINDS = ("transformer", "explainer")
 
@@ -31,14 +31,6 @@ def service_components(service: ModelService) -> list[tuple[str, ComponentBase]]
     return [(kind, component) for kind in COMPONENT_KINDS if (component := getattr(service.spec, kind)) is not None]
 
 
-def _resources(component: ComponentBase, gpu: GpuPlacement | None) -> dict[str, dict]:
-    requests = dict(component.resources.requests) if component.resources else {}
-    limits = dict(component.resources.limits) if component.resources else {}
-    if gpu is not None:
-        limits[gpu.resource] = gpu.count  # extended resources in limits only (GPU-01)
-    return {key: value for key, value in (("limits", limits), ("requests", requests)) if value}
-
-
 def component_ceiling(component: ComponentBase, mode: str | None) -> int | None:
     """As for a predictor: Standard mode raises a missing maxReplicas to minReplicas (at least 1)."""
     high = component.scaling.max_replicas or 0
@@ -54,5 +46,5 @@ def plan_components(service: ModelService, env: Environment) -> tuple[ComponentP
     plans = []
     for kind, component in service_components(service):
         gpu = gpu_placement(component.gpu, env.spec.gpu_classes)
-        plans.append(ComponentPlan(kind, component, _resources(component, gpu), gpu, hardening, component_ceiling(component, service.spec.mode)))
+        plans.append(ComponentPlan(kind, component, resources_with_gpu(component.resources, gpu), gpu, hardening, component_ceiling(component, service.spec.mode)))
     return tuple(plans)

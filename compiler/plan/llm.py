@@ -13,7 +13,7 @@ from ..source.resolve import Layer
 from ..spec.llm import LlmPool, LlmSpec
 from ..spec.models import Environment, ModelService
 from .kserve_versions import KServeRelease
-from .service import GpuPlacement, ServicePlan, gpu_placement, lower_service, recommended_labels
+from .service import GpuPlacement, ServicePlan, gpu_placement, lower_service, recommended_labels, resources_with_gpu
 
 MODE = "llm"
 KSERVE_GROUP = "serving.kserve.io"
@@ -51,12 +51,7 @@ def pods_per_replica(pool: LlmPool) -> int:
 
 def _pool(pool: LlmPool, env: Environment) -> PoolPlan:
     gpu = gpu_placement(pool.gpu, env.spec.gpu_classes)
-    limits = dict(pool.resources.limits) if pool.resources else {}
-    requests = dict(pool.resources.requests) if pool.resources else {}
-    if gpu is not None:
-        limits[gpu.resource] = gpu.count  # GPUs in limits only (GPU-01)
-    resources = {key: value for key, value in (("limits", limits), ("requests", requests)) if value}
-    return PoolPlan(pool, gpu, resources, pods_per_replica(pool))
+    return PoolPlan(pool, gpu, resources_with_gpu(pool.resources, gpu), pods_per_replica(pool))
 
 
 def llm_api_version(release: KServeRelease) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..spec.base import Resources
 from ..spec.models import Environment, ModelService
 from ..spec.ray import RaySpec, RayWorkerGroup
-from .service import GpuPlacement, gpu_placement
+from .service import GpuPlacement, gpu_placement, resources_with_gpu
 
 MODE = "ray"
 API_VERSION = "ray.io/v1"
@@ -28,16 +27,6 @@ class RayPlan:
     workers: tuple[WorkerGroupPlan, ...]
 
 
-def resources_with_gpu(resources: Resources | None, gpu: GpuPlacement | None) -> dict[str, dict]:
-    """Kubernetes resources; a GPU goes in both requests and limits, equal (RAY-03: KubeRay reads
-    the container's GPU count from either, and Kubernetes wants them equal)."""
-    limits = dict(resources.limits) if resources else {}
-    requests = dict(resources.requests) if resources else {}
-    if gpu is not None:
-        limits[gpu.resource] = requests[gpu.resource] = gpu.count
-    return {key: value for key, value in (("limits", limits), ("requests", requests)) if value}
-
-
 def plan_ray(service: ModelService, env: Environment) -> RayPlan | None:
     spec = service.spec.ray
     if service.spec.mode != MODE or spec is None:
@@ -45,5 +34,5 @@ def plan_ray(service: ModelService, env: Environment) -> RayPlan | None:
     workers = []
     for group in spec.workers:
         gpu = gpu_placement(group.gpu, env.spec.gpu_classes)
-        workers.append(WorkerGroupPlan(group, gpu, resources_with_gpu(group.resources, gpu)))
+        workers.append(WorkerGroupPlan(group, gpu, resources_with_gpu(group.resources, gpu, gpu_in_requests=True)))  # RAY-03
     return RayPlan(spec, resources_with_gpu(spec.head.resources, None), tuple(workers))

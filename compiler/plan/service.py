@@ -15,6 +15,7 @@ from .graph import MODE as GRAPH, GraphPlan
 from .access import AccessPlan, plan_access
 from ..errors import Location
 from ..source.resolve import Layer
+from ..spec.base import Resources
 from ..spec.models import WITHOUT_PREDICTOR, Environment, GpuClass, GpuRequest, ModelService, Predictor, parse_version
 from .scaling import AutoscalerPlan, plan_autoscaler
 from .kserve_versions import KServeRelease
@@ -116,18 +117,17 @@ def recommended_labels(service: ModelService, env: Environment) -> dict[str, str
 # ---------------------------------------------------------------- scaling
 
 
-def _resources(predictor: Predictor, gpu: GpuPlacement | None) -> dict[str, dict]:
-    requests = dict(predictor.resources.requests) if predictor.resources else {}
-    limits = dict(predictor.resources.limits) if predictor.resources else {}
+def resources_with_gpu(resources: Resources | None, gpu: GpuPlacement | None, gpu_in_requests: bool = False) -> dict[str, dict]:
+    """Kubernetes resources of one container, with its GPU class's count. Extended resources go in
+    limits and Kubernetes sets the request equal (GPU-01); `gpu_in_requests` writes it in both
+    (KubeRay reads the GPU count from either, RAY-03)."""
+    limits = dict(resources.limits) if resources else {}
+    requests = dict(resources.requests) if resources else {}
     if gpu is not None:
-        # Extended resources go in limits; Kubernetes sets the request equal (GPU-01).
         limits[gpu.resource] = gpu.count
-    result = {}
-    if limits:
-        result["limits"] = limits
-    if requests:
-        result["requests"] = requests
-    return result
+        if gpu_in_requests:
+            requests[gpu.resource] = gpu.count
+    return {key: value for key, value in (("limits", limits), ("requests", requests)) if value}
 
 
 def _burst_annotations(gpu_class: GpuClass) -> dict[str, str]:
@@ -273,7 +273,7 @@ def lower_service(service: ModelService, env: Environment, layer: Layer, source:
         annotations=annotations,
         predictor=spec.predictor,
         scaling=spec.scaling,
-        resources=_resources(spec.predictor, gpu),
+        resources=resources_with_gpu(spec.predictor.resources, gpu),
         gpu=gpu,
         autoscaler=autoscaler,
         security_context=security_context(spec.predictor),

@@ -165,7 +165,7 @@ def _unusable_name(kind: str, name: str, doc: LoadedDocument) -> Diagnostic | No
             fixed = upstream.dns1123_suggestion(name)
             hint = f"name it with a DNS label ({upstream.DNS1123_LABEL_RULE}) in metadata.name and in the file name, e.g. {fixed!r} in environments/{fixed}.yaml"
             return Diagnostic("ENV-NAME", f"environment name {problem}", hint, where, key_path=("metadata", "name"))
-    elif name in ("", ".", "..") or any(c in name for c in "/\\\0"):
+    elif not upstream.is_one_path_segment(name):
         hint = upstream.dns1123_hint(name)
         return Diagnostic("SPEC-NAME", f"metadata.name: {kind} name {name!r} is not a name but a path", hint, where, key_path=("metadata", "name"))
     return None

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from .. import upstream
+
 _QNAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 _LABEL_VALUE_FMT = f"({_QNAME_FMT})?"
 _DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
@@ -25,7 +27,7 @@ _DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower c
 _WILDCARD_MSG = "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character"
 _CONFIG_KEY_MSG = "a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
 
-DNS1123_SUBDOMAIN_MAX = 253
+DNS1123_SUBDOMAIN_MAX = upstream.DNS_SUBDOMAIN_MAX
 
 
 def regex_error(message: str, fmt: str, *examples: str) -> str:

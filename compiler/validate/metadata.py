@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import copy
 
-DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
-DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+from .. import upstream
+
+# The same patterns the spec's name checks use (upstream.py), as JSON Schema `pattern` strings.
+DNS1123_LABEL = upstream.DNS1123_LABEL.pattern
+DNS1123_SUBDOMAIN = upstream.DNS1123_SUBDOMAIN.pattern
 DNS1035_LABEL = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
 # A qualified name: an optional DNS subdomain prefix and '/', then a name of at most 63 characters.
 QUALIFIED_NAME = (
