@@ -125,9 +125,9 @@ def test_example_files_carry_the_schema_modeline():
 
 
 def test_committed_schemas_are_up_to_date():
-    from compiler.spec.schema import stale_schemas
+    from compiler.commands.patch_schema import stale_editor_schemas
 
-    assert stale_schemas(REPO / "schemas") == [], "run `inferplane schema` and commit schemas/"
+    assert stale_editor_schemas(REPO / "schemas") == [], "run `inferplane schema` and commit schemas/"
 
 
 def test_example_files_validate_against_the_committed_json_schemas():
