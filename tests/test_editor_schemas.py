@@ -16,9 +16,9 @@ from compiler.commands.patch_schema import stale_editor_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
-# Projects whose spec files are meant to be valid: the repository's own and the tests' examples
-# (error-* and usage-* cases hold broken files on purpose).
-PROJECTS = [ROOT, ROOT / "tests" / "bad_input" / "_base"] + sorted(
+# Projects whose spec files are meant to be valid: the repository's own, examples/ and the tests'
+# examples (error-* and usage-* cases hold broken files on purpose).
+PROJECTS = [ROOT, ROOT / "tests" / "bad_input" / "_base", *sorted(path for path in (ROOT / "examples").iterdir() if path.is_dir())] + sorted(
     case for case in (ROOT / "tests" / "cases").iterdir() if case.is_dir() and not case.name.startswith(("error-", "usage-"))
 )
 
