@@ -147,3 +147,47 @@ def test_a_cause_descends_from_the_emitters_origin_into_the_resolved_spec():
     # Below the origin, a key the spec does not have stays at the origin; above every origin: unknown.
     assert provenance.cause("/spec/predictor/model/resources/limits/cpu") == service
     assert provenance.cause("/metadata/name") is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "grows"),
+    [(8, 10, True), (10, 8, False), (8, "unbounded", True), ("unbounded", 8, False), (None, 4, True), (4, None, False), (None, 0, False)],
+)
+def test_a_budget_grows_only_when_more_gpus_may_be_used(old, new, grows):
+    from compiler.diff.gpu_budget import budget_changes
+
+    before = {} if old is None else {"t4": (old, 8)}
+    after = {} if new is None else {"t4": (new, 8)}
+    [change] = budget_changes(before, after)
+    assert (change.gpu_class, change.old, change.new, change.grows) == ("t4", old, new, grows)
+
+
+def test_an_unchanged_budget_or_a_side_without_budgets_says_nothing():
+    from compiler.diff.gpu_budget import budget_changes
+
+    assert budget_changes({"t4": (8, 8)}, {"t4": (8, 8)}) == ()
+    assert budget_changes(None, {"t4": (8, 8)}) == ()  # a folder diff: the base knows no budget
+
+
+def _changed(service: str, cause: str = "environments/prod.yaml:24", new: str = "2Gi"):
+    from compiler.diff.model import Identity, Resource
+    from compiler.diff.result import FieldChange, ResourceChange
+
+    resource = Resource(Identity("serving.kserve.io", "InferenceService", "ml", service), {"metadata": {"labels": {"app.kubernetes.io/name": service}}})
+    field = FieldChange("replace", "/spec/predictor/model/resources/limits/memory", "spec.predictor.model.resources.limits.memory", "1Gi", new, cause, "defaults")
+    return ResourceChange("changed", resource, resource, (field,))
+
+
+def test_three_services_changed_alike_are_a_group_and_two_are_not():
+    from compiler.diff.collapse import group_identical
+
+    assert group_identical([_changed("a"), _changed("b")]) == ()
+    [group] = group_identical([_changed("a"), _changed("b"), _changed("c")])
+    assert group.services == ("a", "b", "c") and group.causes == ("environments/prod.yaml:24",)
+
+
+def test_the_same_value_from_different_lines_or_a_different_value_is_not_the_same_change():
+    from compiler.diff.collapse import group_identical
+
+    assert group_identical([_changed("a"), _changed("b"), _changed("c", cause="overlays/prod/c.yaml:5")]) == ()
+    assert group_identical([_changed("a"), _changed("b"), _changed("c", new="4Gi")]) == ()

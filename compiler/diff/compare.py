@@ -50,7 +50,8 @@ def diff_trees(
             head.images.get(name),
             rename_threshold,
             provenance=(base.provenance.get(name), head.provenance.get(name)),
-            budgets=(base.gpu_budget.get(name) if base.gpu_budget else None, head.gpu_budget.get(name) if head.gpu_budget else None),
+            # A side that knows budgets but not this environment had none there (a new environment).
+            budgets=(base.gpu_budget.get(name, {}) if base.gpu_budget else None, head.gpu_budget.get(name, {}) if head.gpu_budget else None),
         )
         for name in names
     )
