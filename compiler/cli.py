@@ -350,16 +350,16 @@ def schemas_pull_command(project: Path, env_name: str, cache_dir: Path) -> None:
 @click.option("--check", is_flag=True, help="Exit 1 if schemas/ is stale instead of writing it.")
 @click.pass_obj
 def schema_command(project: Path, check: bool) -> None:
-    """Write the JSON Schemas of ModelService and Environment to schemas/."""
-    from .spec.schema import stale_schemas, write_schemas
+    """Write the JSON Schemas of every spec file kind (services, environments, overlays, patches) to schemas/."""
+    from .commands.patch_schema import stale_editor_schemas, write_editor_schemas
 
     folder = project / "schemas"
     if check:
-        stale = stale_schemas(folder)
+        stale = stale_editor_schemas(folder)
         for name in stale:
             click.echo(f"{display_path(folder / name)}: stale: run `inferplane schema`", err=True)
         sys.exit(1 if stale else 0)
-    for name in write_schemas(folder):
+    for name in write_editor_schemas(folder):
         click.echo(f"wrote {display_path(folder / name)}")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .emit.manifest import Manifest, duplicates
+from .emit.provenance import Provenance, environment_provenance
 from .plan.budget import BudgetLine, budget_diagnostics, gpu_budget
 from .spec.check import check_model
 from .emit import emit_all
@@ -54,6 +55,8 @@ class EnvironmentResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     environment: Environment | None = None
     gpu_budget: list[BudgetLine] = field(default_factory=list)
+    # identity (and service name) → where each field came from (emit/provenance.py), for review comments
+    provenance: dict[tuple | str, Provenance] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -173,6 +176,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     env_dir = Path(env_doc.path).parent
     result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
     result.manifests = manifests
+    result.provenance = environment_provenance(manifests, plans, env_layer, str(sources.root))
     if result.ok:
         # Objects name their service (routes) or their InferenceService (the rest): both map to the file.
         service_files = {key: plan.source for plan in plans for key in (plan.service, plan.name) if key}
@@ -204,6 +208,21 @@ def _entries_that_are_not_files(root: Path) -> list[Diagnostic]:
                 what, fix = "not a regular file", "replace it with the YAML file"
             found.append(Diagnostic("IO-READ", what, fix, Location(display_path(path))))
     return found
+
+
+def plan_budgets(root: Path, env_names: list[str] | None) -> dict[str, list[BudgetLine]]:
+    """Each valid environment's GPU budget, from the specs alone (no emit, no validation): what a
+    review compares with when the base side is a committed rendered tree, which holds no budget."""
+    sources = load_project(root)
+    budgets = {}
+    for name in sorted(sources.environments) if env_names is None else env_names:
+        if name not in sources.environments:
+            continue
+        env_doc = sources.environments[name]
+        env, _ = check_model(Layer(env_doc.data, env_doc.positions, env_doc.path), Environment, "Environment")
+        if env is not None:
+            budgets[name] = gpu_budget(_plan_services(sources, name, env)[0], env)
+    return budgets
 
 
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:

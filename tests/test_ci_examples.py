@@ -151,3 +151,66 @@ def test_compile_without_the_schema_sources_says_so_once_for_the_whole_fleet(tmp
     assert result.returncode == 0, result.stderr
     notices = [line for line in result.stderr.splitlines() if "VAL-NO-SCHEMA" in line or "VAL-SOURCE" in line]
     assert notices == [FLEET_NOTICE]
+
+
+# Every kind of input file, and the output: a change to any of them must run the checks.
+INPUT_PATHS = ("services/iris.yaml", "environments/prod.yaml", "overlays/prod/iris.yaml", "overlays/prod/patches/10-priority.yaml", "resources/prod/pvc.yaml", "resources/_services/iris/cm.yaml", "rendered/prod/kustomization.yaml")
+
+
+def test_the_compile_hook_and_the_github_trigger_cover_every_kind_of_input():
+    files = re.compile(_hooks()["inferplane-compile-check"]["files"])
+    assert [path for path in INPUT_PATHS if not files.search(path)] == []
+    assert not files.search("docs/ci.md") and not files.search("README.md")
+    paths = YAML_SAFE.load((EXAMPLES / "github-actions.yml").read_text())["on"]["pull_request"]["paths"]
+    folders = {pattern.removesuffix("/**") for pattern in paths}
+    assert [path for path in INPUT_PATHS if path.split("/")[0] not in folders] == []
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.email=ci@example.com", "-c", "user.name=ci", "-c", "init.defaultBranch=main", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def _pull_request(tmp_path: Path) -> Path:
+    """A new repository of the example fleet, pushed to `origin` (a bare repository) on main, and a
+    checkout with one change on top: the canary of sklearn-iris in prod at 25%, recompiled."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", str(origin))
+    project = _project_copy(tmp_path)
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "fleet")
+    _git(project, "remote", "add", "origin", str(origin))
+    _git(project, "push", "-q", "origin", "HEAD:main")
+    _git(project, "fetch", "-q", "origin")
+    assert _run("inferplane promote sklearn-iris --weight 25 --env prod && inferplane compile --all", project).returncode == 0
+    return project
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@needs_shared
+def test_the_diff_steps_run_as_written_on_a_new_repositorys_first_pull_request(tmp_path: Path):
+    project = _pull_request(tmp_path)
+    github = next(step["run"] for step in _github_steps() if "inferplane diff" in step.get("run", ""))
+    gitlab = next(line for line in _gitlab_job()["script"] if "inferplane diff" in line)
+    for script, variables in (
+        (github.replace("${{ github.base_ref }}", "main"), {}),
+        (gitlab, {"CI_MERGE_REQUEST_IID": "1", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"}),
+    ):
+        (project / "diff.md").unlink(missing_ok=True)
+        result = _run(_exported(variables) + script, project)
+        assert result.returncode == 0, result.stdout + result.stderr
+        comment = (project / "diff.md").read_text(encoding="utf-8")
+        assert comment.startswith("<!-- inferplane-diff -->\n### Inferplane rendered diff: `origin/main (")
+        assert "- `prod`: production traffic moves: sklearn-iris: canary weight 10% → 25%" in comment
+
+
+def _exported(variables: dict[str, str]) -> str:
+    return "".join(f"export {name}={value}\n" for name, value in variables.items())
+
+
+def test_the_gitlab_job_finds_its_own_earlier_note_by_the_marker():
+    script = next(line for line in _gitlab_job()["script"] if "inferplane diff" in line)
+    finder = re.search(r"\| (python -c '[^']*')\)", script).group(1)
+    notes = '[{"id": 7, "body": "LGTM"}, {"id": 5, "body": "<!-- inferplane-diff -->\\n### Inferplane"}, {"id": 3, "body": "<!-- inferplane-diff -->"}]'
+    assert _run(f"echo '{notes}' | {finder}", REPO).stdout == "5\n"  # the newest of its own (notes sorted newest first)
+    assert _run(f"echo '[{{\"id\": 7, \"body\": \"LGTM\"}}]' | {finder}", REPO).stdout == "\n"

@@ -39,8 +39,9 @@ def test_only_changed_resources_get_a_block():
 
 def test_a_large_diff_is_cut_under_the_comment_limit_with_a_note():
     big = "x" * 2_000
-    base = tree(prod=[config_map(f"cm-{i:03}", payload=big + "a") for i in range(120)])
-    head = tree(prod=[config_map(f"cm-{i:03}", payload=big + "b") for i in range(120)])
+    # Each its own change (identical ones would collapse into one group line and one block).
+    base = tree(prod=[config_map(f"cm-{i:03}", payload=f"{big}a{i}") for i in range(120)])
+    head = tree(prod=[config_map(f"cm-{i:03}", payload=f"{big}b{i}") for i in range(120)])
     text = render_markdown(diff_trees(base, head))
     assert len(text) < DEFAULT_MAX_CHARS < GITHUB_COMMENT_LIMIT
     shown = text.count("<details>")
@@ -50,8 +51,8 @@ def test_a_large_diff_is_cut_under_the_comment_limit_with_a_note():
 
 
 def test_the_limit_is_a_parameter():
-    base = tree(prod=[config_map(f"cm-{i}", v="1") for i in range(5)])
-    head = tree(prod=[config_map(f"cm-{i}", v="2") for i in range(5)])
+    base = tree(prod=[config_map(f"cm-{i}", v=f"1{i}") for i in range(5)])
+    head = tree(prod=[config_map(f"cm-{i}", v=f"2{i}") for i in range(5)])
     assert len(render_markdown(diff_trees(base, head), max_chars=1_500)) <= 1_500
 
 

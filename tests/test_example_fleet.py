@@ -124,10 +124,30 @@ def test_example_files_carry_the_schema_modeline():
         assert path.read_text().startswith("# yaml-language-server: $schema=../schemas/environment.schema.json"), path
 
 
-def test_committed_schemas_are_up_to_date():
-    from compiler.spec.schema import stale_schemas
+SCHEMA_OF_KIND = {"services/*.yaml": "modelservice", "environments/*.yaml": "environment", "overlays/*/*.yaml": "overlay", "overlays/*/patches/*.yaml": "patch"}
 
-    assert stale_schemas(REPO / "schemas") == [], "run `inferplane schema` and commit schemas/"
+
+def test_every_example_spec_file_names_its_kinds_schema_by_a_path_that_exists():
+    """The fleet, examples/ and the tests' patch example: an editor opening any of them finds the
+    schema of its kind (the modeline's path is relative to the file)."""
+    projects = [(project, SCHEMA_OF_KIND) for project in [REPO, *sorted(p for p in (REPO / "examples").iterdir() if p.is_dir())]]
+    projects.append((REPO / "tests" / "cases" / "patches", {"overlays/*/patches/*.yaml": "patch"}))  # the fleet has no patch
+    checked = {kind: 0 for kind in SCHEMA_OF_KIND.values()}
+    for project, kinds in projects:
+        for pattern, kind in kinds.items():
+            for path in sorted(project.glob(pattern)):
+                first = path.read_text(encoding="utf-8").splitlines()[0]
+                assert first.startswith("# yaml-language-server: $schema="), path
+                schema = (path.parent / first.split("$schema=", 1)[1]).resolve()
+                assert schema == REPO / "schemas" / f"{kind}.schema.json", path
+                checked[kind] += 1
+    assert all(checked.values()), checked
+
+
+def test_committed_schemas_are_up_to_date():
+    from compiler.commands.patch_schema import stale_editor_schemas
+
+    assert stale_editor_schemas(REPO / "schemas") == [], "run `inferplane schema` and commit schemas/"
 
 
 def test_example_files_validate_against_the_committed_json_schemas():

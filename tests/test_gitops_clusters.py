@@ -88,3 +88,38 @@ def test_kustomize_keeps_the_apply_order(tmp_path):
     kinds = [line.split(": ", 1)[1] for line in built.splitlines() if line.startswith("kind: ")]
     listed = [load_yaml(files[name])["kind"] for name in load_yaml(files["kustomization.yaml"])["resources"]]
     assert kinds == listed and load_yaml(files["kustomization.yaml"])["sortOptions"] == {"order": "fifo"}
+
+
+def _fleet_copy(tmp_path, staging_cluster: str):
+    from tests.conftest import REPO
+
+    for folder in ("services", "environments", "overlays"):
+        shutil.copytree(REPO / folder, tmp_path / folder)
+    staging = tmp_path / "environments" / "staging.yaml"
+    text = staging.read_text(encoding="utf-8")
+    assert text.count("      name: staging-eu-west-1\n") == 1
+    staging.write_text(text.replace("      name: staging-eu-west-1\n", f"      name: {staging_cluster}\n"), encoding="utf-8")
+    return compile_project(tmp_path, ["prod", "staging"], CompileOptions())
+
+
+def test_the_fleet_is_quiet_because_prod_and_staging_name_their_own_clusters(tmp_path):
+    from tests.conftest import REPO
+
+    result = compile_project(REPO, ["prod", "staging"], CompileOptions())
+    assert not [d for d in result.diagnostics if d.rule == "GITOPS-SHARED-OBJECT"]
+    destinations = {env.name: env.environment.spec.gitops.destination.name for env in result.environments}
+    assert destinations == {"prod": "prod-eu-west-1", "staging": "staging-eu-west-1"}
+    # Not quiet for want of a shared object: both render the ingress Gateway, istio-system/inference-gateway.
+    prod, staging = ({m.identity for m in env.manifests} for env in result.environments)
+    assert ("networking.istio.io", "Gateway", "istio-system", "inference-gateway") in prod & staging
+
+
+def test_the_fleet_with_staging_in_prods_cluster_is_refused(tmp_path):
+    result = _fleet_copy(tmp_path, "prod-eu-west-1")
+    found = [d for d in result.diagnostics if d.rule == "GITOPS-SHARED-OBJECT"]
+    assert len(found) == 1 and found[0].environment == "staging"
+    assert found[0].message == (
+        "environments 'prod' and 'staging' both render Gateway istio-system/inference-gateway into cluster 'prod-eu-west-1': "
+        "their GitOps objects would fight over them"
+    )
+    assert str(found[0].location).endswith("environments/staging.yaml:68:5")

@@ -2,7 +2,8 @@
 
 Receives: two rendered trees (folders, a git ref, or compiled in memory).
 Returns: a `DiffResult` (result.py) and its reporters (text, markdown, JSON).
-Imports: the shared leaves and source's YAML reader only: it reads what compile wrote.
+Imports: the shared leaves, source's YAML reader and the validator's loader: it reads what compile
+wrote (provenance arrives as data on the Tree, from commands/review.py).
 
     tree = load_tree_from_folder("rendered")              # or one environment's folder
     base = load_tree_at_ref(".", None)                    # committed rendered/ at the merge base
@@ -13,9 +14,11 @@ Imports: the shared leaves and source's YAML reader only: it reads what compile 
 A `Tree` maps environment name → {Identity: Resource}; `Identity` is (group, kind, namespace,
 name) with group = apiVersion before '/', '' for core; `Resource` holds the plain body and its
 file path inside the environment folder. `tree.images[env]` is that environment's parsed
-`images.yaml`; `kustomization.yaml` is not read. Stages: load/git_source → match (pairs,
-renames) → normalize/fields (noise-free field changes) → redact → facts/summary → compare
-(the runner) → report_* (text, markdown, json).
+`images.yaml`; `kustomization.yaml` is not read. A tree compiled from specs also carries each
+object's provenance (emit/provenance.py: the spec file:line behind a field) and the GPU budget.
+Stages: load/git_source → match (pairs, renames) → normalize/fields (noise-free field changes) →
+redact → causes (compare.with_causes) → facts/summary → collapse (identical changes across
+services) and gpu_budget → compare (the runner) → report_* (text, markdown, json).
 """
 
 from .compare import diff_trees

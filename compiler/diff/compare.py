@@ -7,9 +7,12 @@ reporters can print anything in a result without further care.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
+from .collapse import group_identical
 from .fields import diff_values
+from .gpu_budget import budget_changes
 from .match import RENAME_THRESHOLD, pair_resources, rename_scope
 from .model import Resource, Tree
 from .normalize import prune
@@ -46,6 +49,9 @@ def diff_trees(
             base.images.get(name),
             head.images.get(name),
             rename_threshold,
+            provenance=(base.provenance.get(name), head.provenance.get(name)),
+            # A side that knows budgets but not this environment had none there (a new environment).
+            budgets=(base.gpu_budget.get(name, {}) if base.gpu_budget else None, head.gpu_budget.get(name, {}) if head.gpu_budget else None),
         )
         for name in names
     )
@@ -60,8 +66,13 @@ def diff_resource_sets(
     new_images: Any = None,
     rename_threshold: float = RENAME_THRESHOLD,
     scope: Callable[[Resource], tuple] = rename_scope,
+    provenance: tuple[Mapping | None, Mapping | None] = (None, None),
+    budgets: tuple[Any, Any] = (None, None),
 ) -> EnvironmentDiff:
-    """Diff two sets of resources keyed alike (by identity, or by a drift key)."""
+    """Diff two sets of resources keyed alike (by identity, or by a drift key).
+
+    `provenance` (old side, new side) names the spec place behind each change when the trees were
+    compiled; `budgets` (old, new) are the sides' GPU budgets, when known."""
     pairing = pair_resources(old, new, rename_threshold, scope)
     changes: list[ResourceChange] = []
     for old_resource, new_resource in pairing.matched:
@@ -74,13 +85,44 @@ def diff_resource_sets(
         changes.append(compare_pair("renamed", old_resource, new_resource, score))
     changes += [one_sided("removed", resource) for resource in pairing.removed]
     changes += [one_sided("added", resource) for resource in pairing.added]
+    if provenance != (None, None):
+        changes = [with_causes(change, *provenance) for change in changes]
     # Grouped by service like the summary, then by identity: the same order on every run.
     changes.sort(key=lambda change: (change.service, change.identity, change.status))
     summary = [item for change in changes for item in summarize_change(name, change)]
     summary += summarize_image_lists(name, old_images, new_images)
     # Grouped per service for the reader; within a service, by topic, keeping each resource's order.
     summary.sort(key=lambda item: (item.service, TOPIC_RANK.get(item.topic, 99)))
-    return EnvironmentDiff(name, tuple(changes), tuple(summary))
+    return EnvironmentDiff(name, tuple(changes), tuple(summary), group_identical(changes), budget_changes(*budgets))
+
+
+def with_causes(change: ResourceChange, old_provenance: Mapping | None, new_provenance: Mapping | None) -> ResourceChange:
+    """The change with the spec `file:line` behind each field and behind the object.
+
+    The new side says why a value is what it is now; a removed object (or a field of it the head
+    no longer knows) is told by the old side, when that side was compiled too."""
+    sides = [
+        (old_provenance or {}).get(change.old.identity) if change.old else None,
+        (new_provenance or {}).get(change.new.identity) if change.new else None,
+    ]
+    if change.status != "removed":
+        sides.reverse()  # the head first
+    else:
+        sides.append((new_provenance or {}).get(change.service))  # the service that stopped rendering it
+    known = [side for side in sides if side is not None]
+    if not known:
+        return change
+
+    def describe(pointer: str) -> tuple[str, str]:
+        for side in known:
+            cause = side.describe(pointer)
+            if cause[0]:
+                return cause
+        return "", ""
+
+    fields = tuple(replace(field, cause=cause, cause_kind=kind) for field in change.fields for cause, kind in [describe(field.pointer)])
+    cause, kind = describe("")
+    return replace(change, fields=fields, cause=cause, cause_kind=kind)
 
 
 def compare_pair(status: ResourceStatus, old: Resource, new: Resource, similarity: float | None = None) -> ResourceChange:

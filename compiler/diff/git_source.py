@@ -29,6 +29,7 @@ def load_tree_at_ref(
     ref: str | None,
     render_base: Callable[[str], dict] | None = None,
     rendered_dir: str = RENDERED_DIR,
+    on_commit: Callable[[str], None] | None = None,
 ) -> Tree:
     """The rendered tree at `ref` (default: `default_base_ref(repo)`).
 
@@ -50,6 +51,8 @@ def load_tree_at_ref(
         hint=f"unknown git ref {ref!r} — pass a branch, tag or commit that exists here (fetch it first if only the remote has it)",
     ).strip()
     label = f"{shown} ({sha[:12]})" if not sha.startswith(shown) else sha[:12]
+    if on_commit is not None:
+        on_commit(sha)  # the caller may read more of this commit (its specs' GPU budget)
     if render_base is not None:
         return tree_from_rendered(render_base(sha), label=label)
     base_path = prefix + rendered_dir.strip("/")

@@ -83,12 +83,18 @@ class Tree(Mapping[str, EnvironmentResources]):
     `label` says where it came from (a folder, or `ref (sha)`), for report headers.
     `images` holds each environment's parsed `images.yaml`, when it has one.
     `diagnostics` lists documents that were skipped (e.g. YAML that is not a Kubernetes object).
+    A tree compiled from specs (not read from a folder) also knows, per environment:
+    `provenance`: Identity → an object with `describe(pointer) -> ("file:line", kind)`, the spec
+    place behind each field (emit/provenance.py); `gpu_budget`: GPU class → (demand, quota), the
+    demand an int, "unbounded", as plan/budget.py computes it.
     """
 
     environments: dict[str, EnvironmentResources] = field(default_factory=dict)
     images: dict[str, Any] = field(default_factory=dict)
     label: str = ""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    provenance: dict[str, Mapping[Any, Any]] = field(default_factory=dict)
+    gpu_budget: dict[str, dict[str, tuple[int | str, int | None]]] = field(default_factory=dict)
 
     def __getitem__(self, environment: str) -> EnvironmentResources:
         return self.environments[environment]

@@ -31,9 +31,14 @@ class FieldChange:
     path: str
     old: Any = None
     new: Any = None
+    cause: str = ""  # the spec `file:line` that set the new value ('' when not known: a folder diff)
+    cause_kind: str = ""  # service, overlay, defaults, environment, patch (emit/provenance.py)
 
     def to_dict(self) -> dict:
-        return {"op": self.op, "pointer": self.pointer, "path": self.path, "old": self.old, "new": self.new}
+        data = {"op": self.op, "pointer": self.pointer, "path": self.path, "old": self.old, "new": self.new}
+        if self.cause:
+            data["cause"] = {"at": self.cause, "kind": self.cause_kind}
+        return data
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,14 @@ class ResourceChange:
     new: Resource | None
     fields: tuple[FieldChange, ...] = ()
     similarity: float | None = None  # renames only: how alike the two bodies are, 0..1
+    cause: str = ""  # the spec `file:line` the object as a whole comes from ('' when not known)
+    cause_kind: str = ""
+
+    @property
+    def causes(self) -> tuple[str, ...]:
+        """The distinct spec places behind this change, fields first, in field order."""
+        found = [field.cause for field in self.fields if field.cause] or ([self.cause] if self.cause else [])
+        return tuple(dict.fromkeys(found))
 
     @property
     def identity(self) -> Identity:
@@ -85,6 +98,8 @@ class ResourceChange:
             "path": self.path,
             "fields": [change.to_dict() for change in self.fields],
         }
+        if self.cause:
+            data["cause"] = {"at": self.cause, "kind": self.cause_kind}
         if self.status == "renamed" and self.old:
             data["oldIdentity"] = self.old.identity.key()
             data["oldPath"] = self.old.path
@@ -103,6 +118,7 @@ class SummaryItem:
     old: Any = None
     new: Any = None
     resource: str = ""  # the resource the item was read from, as `Kind namespace/name`
+    causes: tuple[str, ...] = ()  # the spec `file:line`s behind the resource's change
 
     def to_dict(self) -> dict:
         return {
@@ -113,7 +129,59 @@ class SummaryItem:
             "old": self.old,
             "new": self.new,
             "resource": self.resource,
+            "causes": list(self.causes),
         }
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    """The same change to objects of one kind in several services, told once.
+
+    Members are changes whose every field changed alike (path, old and new value, and the spec
+    place that caused it): typically an environment default or a shared overlay. `members`
+    are the grouped resources' displays, in service order."""
+
+    kind: str
+    fields: tuple[FieldChange, ...]
+    services: tuple[str, ...]
+    members: tuple[str, ...]
+
+    @property
+    def causes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(field.cause for field in self.fields if field.cause))
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "fields": [field.to_dict() for field in self.fields],
+            "services": list(self.services),
+            "resources": list(self.members),
+            "count": len(self.members),
+        }
+
+
+@dataclass(frozen=True)
+class BudgetChange:
+    """One GPU class's demand at most replicas (plan/budget.py) before → after.
+
+    A demand is a GPU count, "unbounded" (a service without a replica ceiling), or None when the
+    class is not defined on that side."""
+
+    gpu_class: str
+    old: int | str | None
+    new: int | str | None
+    quota: int | None = None
+
+    @property
+    def grows(self) -> bool:
+        if self.new == "unbounded":
+            return self.old != "unbounded"
+        if isinstance(self.new, int):
+            return self.old is None and self.new > 0 or isinstance(self.old, int) and self.new > self.old
+        return False
+
+    def to_dict(self) -> dict:
+        return {"gpuClass": self.gpu_class, "old": self.old, "new": self.new, "quota": self.quota, "grows": self.grows}
 
 
 @dataclass(frozen=True)
@@ -123,10 +191,16 @@ class EnvironmentDiff:
     name: str
     changes: tuple[ResourceChange, ...] = ()
     summary: tuple[SummaryItem, ...] = ()
+    groups: tuple[ChangeGroup, ...] = ()
+    gpu_budget: tuple[BudgetChange, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes or self.summary)
+        return bool(self.changes or self.summary or self.gpu_budget)
+
+    def grouped(self) -> frozenset[str]:
+        """The displays of the resources a group tells: reporters do not repeat them one by one."""
+        return frozenset(member for group in self.groups for member in group.members)
 
     def counts(self) -> dict[str, int]:
         counts = {"added": 0, "removed": 0, "changed": 0, "renamed": 0}
@@ -139,11 +213,14 @@ class EnvironmentDiff:
             "environment": self.name,
             "counts": self.counts(),
             "summary": [item.to_dict() for item in self.summary],
+            "groups": [group.to_dict() for group in self.groups],
+            "gpuBudget": [line.to_dict() for line in self.gpu_budget],
             "resources": [change.to_dict() for change in self.changes],
         }
 
 
-JSON_SCHEMA_VERSION = 2
+# 3: environments gained `groups` and `gpuBudget`, fields and resources a `cause`.
+JSON_SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ Ranked, highest first (the rank is the tuple's first element):
 1. wider access: an AuthorizationPolicy rule added, or mTLS moved off STRICT;
 2. traffic moving in production (an environment whose name starts with "prod");
 3. a major image version bump (the first number of the tag changes);
-4. a GPU budget change (GPUs per replica or the GPU class);
+4. a GPU budget change (GPUs per replica or the GPU class), and a GPU class whose demand at most
+   replicas grows (plan/budget.py's figure, when the head was compiled);
 5. an exposure change (a host added to or removed from a route or the Gateway).
 Everything else is listed after, in the summary, as before.
 """
@@ -75,4 +76,15 @@ def risks(result: DiffResult) -> list[Risk]:
             risk = _item_risk(environment, item)
             if risk:
                 found.add(risk)
+        for line in environment.gpu_budget:
+            if line.grows:
+                found.add(Risk(4, environment.name, f"GPU budget grows: class {line.gpu_class} {budget_figure(line.old)} → {budget_figure(line.new)} GPUs{_quota(line.quota)}"))
     return sorted(found)
+
+
+def budget_figure(demand: object) -> str:
+    return "none" if demand is None else str(demand)
+
+
+def _quota(quota: int | None) -> str:
+    return "" if quota is None else f" (quota {quota})"

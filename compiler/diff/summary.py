@@ -26,6 +26,9 @@ SINGULAR = {"hosts": "host", "certificate DNS names": "certificate DNS name", "r
 def summarize_change(environment: str, change: ResourceChange) -> list[SummaryItem]:
     label = resource_label(change)
     resource = change.identity.display
+    if change.status == "removed":
+        # A removed object is one line; its facts would only be "unset (was …)" lines.
+        return [_resource_item(environment, change, resource)]
     items = []
     old_facts = facts_of(change.old.body if change.old else None)
     new_facts = facts_of(change.new.body if change.new else None)
@@ -40,7 +43,7 @@ def summarize_change(environment: str, change: ResourceChange) -> list[SummaryIt
         topic, subject = key
         unit = (new_fact or old_fact).unit  # type: ignore[union-attr]
         for text, item_old, item_new in _describe(subject, old, new, unit):
-            items.append(SummaryItem(environment, change.service, topic, f"{label}: {text}", item_old, item_new, resource))
+            items.append(SummaryItem(environment, change.service, topic, f"{label}: {text}", item_old, item_new, resource, _causes_of(change, item_old, item_new)))
     # A plain change is already told by its facts; say it in its own line only when no fact did.
     if change.status != "changed" or not items:
         items.insert(0, _resource_item(environment, change, resource))
@@ -83,7 +86,15 @@ def _resource_item(environment: str, change: ResourceChange, resource: str) -> S
         text = f"changed {resource}: {shown}"
     else:
         text = f"{change.status} {resource}"
-    return SummaryItem(environment, change.service, "resources", text, old_name, new_name, resource)
+    return SummaryItem(environment, change.service, "resources", text, old_name, new_name, resource, change.causes)
+
+
+def _causes_of(change: ResourceChange, old: Any, new: Any) -> tuple[str, ...]:
+    """The causes of the fields that carry this fact's values (a weight 10 → 25 is the field that
+    went 10 → 25), else every cause of the change: a fact does not know its field's path."""
+    values = {str(value) for value in (old, new) if value is not None}
+    found = [field.cause for field in change.fields if field.cause and values & {str(field.old), str(field.new)}]
+    return tuple(dict.fromkeys(found)) or change.causes
 
 
 def _same(old: Any, new: Any) -> bool:

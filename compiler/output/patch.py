@@ -155,8 +155,15 @@ def _why(exc: Exception, op: dict, body: object) -> str:
 def _json_patch(doc: LoadedDocument, manifests: list[Manifest]) -> tuple[list[Manifest], list[Diagnostic]]:
     target, ops = doc.data.get("target"), doc.data.get("patch")
     unknown = sorted(set(doc.data) - {"target", "patch"})
-    if unknown or not isinstance(target, dict) or not isinstance(ops, list):
-        return manifests, [Diagnostic("PATCH-SHAPE", "a JSON Patch document has `target:` (kind, name, …) and `patch:` (a list of operations)", "or write a merge patch: a partial object with apiVersion, kind and metadata.name", doc.locate(()))]
+    if unknown:
+        # A misspelled `patch:` or `target:` (what patch.schema.json flags in an editor), at its own line.
+        close = difflib.get_close_matches(unknown[0], ["target", "patch"], n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "a JSON Patch document has only `target:` and `patch:`; a merge patch has apiVersion, kind and metadata.name"
+        return manifests, [Diagnostic("PATCH-SHAPE", f"unknown key {unknown[0]!r} in a JSON Patch document", hint, doc.locate((unknown[0],)))]
+    if not isinstance(target, dict) or not isinstance(ops, list):
+        # At the document's first key: the root of a file's second document has no line of its own.
+        first = (next(iter(doc.data)),) if isinstance(doc.data, dict) and doc.data else ()
+        return manifests, [Diagnostic("PATCH-SHAPE", "a JSON Patch document has `target:` (kind, name, …) and `patch:` (a list of operations)", "or write a merge patch: a partial object with apiVersion, kind and metadata.name", doc.locate(first))]
     bad_keys = sorted(set(target) - set(TARGET_KEYS))
     if bad_keys:
         return manifests, [Diagnostic("PATCH-SHAPE", f"unknown target key {bad_keys[0]!r}", f"a target selects by {', '.join(TARGET_KEYS)}", doc.locate(("target", bad_keys[0])))]

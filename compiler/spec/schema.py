@@ -6,8 +6,8 @@ Minreplicas" and completion inserts `${1:null}`. `editor_schema` cleans them: a 
 only means "not set" is just X, titles made from field names go (the description stays), and
 `default: null` goes.
 
-Three files, one per kind of spec file (docs/editors.md maps them to paths; patches are
-Kubernetes patches, which have no schema of their own):
+Three files, one per kind of spec file (docs/editors.md maps them to paths; the fourth,
+patch.schema.json for overlays/<env>/patches/, is built by commands/patch_schema.py):
 - modelservice.schema.json   services/*.yaml
 - environment.schema.json    environments/*.yaml; its `spec.defaults` is a partial service spec
 - overlay.schema.json        overlays/<env>/*.yaml: a partial ModelService where nothing is
@@ -137,21 +137,25 @@ SCHEMA_FILES = {
 }
 
 
-def schema_files() -> dict[str, bytes]:
+def schema_files(more: dict | None = None) -> dict[str, bytes]:
+    """The files' bytes; `more` adds builders of kinds defined further down the pipeline (the patch
+    schema, commands/patch_schema.py: spec may not import output's patch format)."""
+    builders = {**SCHEMA_FILES, **(more or {})}
     return {
         name: (json.dumps(build(), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-        for name, build in SCHEMA_FILES.items()
+        for name, build in builders.items()
     }
 
 
-def stale_schemas(folder: Path) -> list[str]:
-    return [name for name, content in schema_files().items() if not (folder / name).is_file() or (folder / name).read_bytes() != content]
+def stale_schemas(folder: Path, files: dict[str, bytes] | None = None) -> list[str]:
+    files = schema_files() if files is None else files
+    return [name for name, content in files.items() if not (folder / name).is_file() or (folder / name).read_bytes() != content]
 
 
-def write_schemas(folder: Path) -> list[str]:
+def write_schemas(folder: Path, files: dict[str, bytes] | None = None) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, content in schema_files().items():
+    for name, content in (schema_files() if files is None else files).items():
         target = folder / name
         if not target.is_file() or target.read_bytes() != content:
             target.write_bytes(content)
