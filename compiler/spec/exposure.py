@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .. import upstream
 
 from .base import SpecModel
-from .names import DnsLabel, DnsSubdomain
+from .names import NAME_ERROR, DnsLabel, DnsSubdomain
 
 
 class IngressExposure(SpecModel):
@@ -23,8 +26,16 @@ class IngressExposure(SpecModel):
     annotations: dict[str, str] = Field(default_factory=dict, description="Annotations for the controller, e.g. nginx.ingress.kubernetes.io/proxy-body-size.")
 
 
-# Gateway API's Hostname (HTTPRoute spec.hostnames): a DNS name, optionally with a leading `*.`.
-GatewayHostname = Annotated[str, StringConstraints(pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", max_length=253)]
+def _gateway_hostname(value: str) -> str:
+    """Gateway API's Hostname (HTTPRoute spec.hostnames): a DNS subdomain, optionally behind `*.`."""
+    name = value[2:] if value.startswith("*.") else value
+    problem = upstream.dns1123_problem(name, True)
+    if problem:
+        raise PydanticCustomError(NAME_ERROR, "{problem}", {"problem": problem, "hint": "a DNS name, optionally with a leading `*.` (e.g. *.models.example.com)"})
+    return value
+
+
+GatewayHostname = Annotated[str, AfterValidator(_gateway_hostname), WithJsonSchema({"type": "string", "pattern": r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "maxLength": 253})]
 
 
 class GatewayApiExposure(SpecModel):
