@@ -46,7 +46,7 @@ def test_scale_03_fires_on_the_elastic_gpu_seed_as_it_stands_and_is_quiet_on_its
     shutil.copytree(example, seed, ignore=shutil.ignore_patterns("rendered"))
     service = seed / "services" / "bert-tfserving.yaml"
     text = service.read_text()
-    exposure = text.index("  # The route whose QPS the HPA follows")
+    exposure = text.index("  # The seed's step 5")  # the comment above `exposure:`, the last block
     service.write_text(text[:exposure])
     result = compile_project(seed, None, CompileOptions(cache_dir=tmp_path / "cache"))
     assert [f"{d.location}: {d.severity}[{d.rule}]: {d.message}".replace(f"{seed}/", "") for d in result.diagnostics if d.is_error] == [
