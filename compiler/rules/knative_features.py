@@ -15,6 +15,10 @@ SECURITY_CONTEXT = "kubernetes.podspec-securitycontext"
 PRIORITY_CLASS = "kubernetes.podspec-priorityclassname"
 PVC = "kubernetes.podspec-persistent-volume-claim"
 PVC_WRITE = "kubernetes.podspec-persistent-volume-write"
+NODE_SELECTOR = "kubernetes.podspec-nodeselector"
+TOLERATIONS = "kubernetes.podspec-tolerations"
+RUNTIME_CLASS = "kubernetes.podspec-runtimeclassname"
+GPU_CLASS = ("spec", "hardware", "gpu", "class")
 
 
 def _needed_flags(ctx: RuleContext) -> Iterator[tuple[tuple, str, str]]:
@@ -26,6 +30,7 @@ def _needed_flags(ctx: RuleContext) -> Iterator[tuple[tuple, str, str]]:
         yield POD + ("fsGroup",), "a pod securityContext (fsGroup)", SECURITY_CONTEXT
     if predictor.pod.priority_class_name:
         yield POD + ("priorityClassName",), "priorityClassName", PRIORITY_CLASS
+    yield from _gpu_placement_flags(ctx)
     for index, volume in enumerate(predictor.volumes):
         if volume.pvc is None:
             continue
@@ -33,6 +38,17 @@ def _needed_flags(ctx: RuleContext) -> Iterator[tuple[tuple, str, str]]:
         yield at + ("pvc",), f"the PersistentVolumeClaim volume {volume.name!r}", PVC
         if not volume.read_only:
             yield at, f"a writable mount of the PersistentVolumeClaim volume {volume.name!r}", PVC_WRITE
+
+
+def _gpu_placement_flags(ctx: RuleContext) -> Iterator[tuple[tuple, str, str]]:
+    """The placement a GPU class puts on the predictor's pods (emit/kserve.py)."""
+    gpu = ctx.service.spec.hardware.gpu
+    gpu_class = ctx.environment.spec.gpu_classes.get(gpu.class_) if gpu is not None else None
+    if gpu_class is None:
+        return  # GPU-CLASS
+    for present, what, flag in ((gpu_class.node_selector, "nodeSelector", NODE_SELECTOR), (gpu_class.tolerations, "tolerations", TOLERATIONS), (gpu_class.runtime_class_name, "runtimeClassName", RUNTIME_CLASS)):
+        if present:
+            yield GPU_CLASS, f"the GPU class's {what}", flag
 
 
 @rule("KS-26", "a Knative-mode pod setting needs its Knative config-features flag", severity="warning", source="knative/serving config/core/configmaps/features.yaml; Knative docs, feature and extension flags")

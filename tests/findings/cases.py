@@ -9,6 +9,7 @@ from tests.test_rules import (
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
+PLACED_T4 = {"t4": {"nodeSelector": {"pool": "t4"}, "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}], "runtimeClassName": "nvidia"}}
 GATEWAY = {"gateway": "inference", "gatewayNamespace": "gateways"}
 
 
@@ -110,6 +111,8 @@ FIRING: list[tuple] = [
     # KS-26: fsGroup, priority class and a writable PVC, each with its flag; the write flag alone missing
     ("KS-26", spec(predictor={"pod": {"fsGroup": 1000, "priorityClassName": "high"}, "volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc"}]}), None),
     ("KS-26", spec(predictor={"volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc"}]}), env(knative={"features": ["kubernetes.podspec-persistent-volume-claim"]})),
+    # KS-26: a GPU class's nodeSelector, tolerations and runtimeClassName on Knative pods
+    ("KS-26", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=PLACED_T4)),
     # KS-25: KServe creates HTTPRoutes from 0.15 (0.14 fires)
     ("KS-25", spec(), env(kserveGatewayApi=True, versions={"kserve": "0.14.1"})),
 ]
@@ -169,4 +172,5 @@ QUIET: list[tuple] = [
     ("KS-26", spec(mode="standard", predictor={"pod": {"fsGroup": 1000}, "volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc"}]}), None),
     ("KS-26", spec(predictor={"volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc", "readOnly": True}, {"name": "cache", "mountPath": "/cache", "emptyDir": {}}]}), env(knative={"features": ["kubernetes.podspec-persistent-volume-claim"]})),
     ("KS-25", spec(), env(kserveGatewayApi=True, versions={"kserve": "0.15.2"})),
+    ("KS-26", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=PLACED_T4, knative={"features": ["kubernetes.podspec-nodeselector", "kubernetes.podspec-tolerations", "kubernetes.podspec-runtimeclassname"]})),
 ]
