@@ -119,3 +119,17 @@ def test_a_plain_http_listener_is_a_warning_in_production_only(tmp_path):
     assert found == ["services/iris.yaml:16:7: warning[EXPOSE-02]: production environment 'prod' serves this service's HTTPRoute on a plain-HTTP listener"]
     found, _ = _compile(tmp_path / "test", plain)
     assert found == []
+
+
+@needs_shared
+def test_kserve_020_canaries_are_weighted_without_a_mesh(tmp_path):
+    """spec.canary's Services `<isvc>-<version>-predictor`: KServe weights them only in its own
+    HTTPRoutes (kserve#5912); ours does it when the route is ours."""
+    environment = ENVIRONMENT.replace('kserve: "0.15.2"', 'kserve: "0.20.0"').replace("  mesh: {}\n", "")
+    versions = "  versions:\n    - {name: v1}\n    - {name: v2, weight: 20}\n"
+    found, files = _compile(tmp_path, SERVICE + versions + GATEWAY_API, environment)
+    assert found == []
+    assert load_yaml(files[ROUTE_FILE])["spec"]["rules"][0]["backendRefs"] == [
+        {"name": "iris-predictor", "port": 80, "weight": 80},
+        {"name": "iris-v2-predictor", "port": 80, "weight": 20},
+    ]
