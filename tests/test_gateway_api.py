@@ -110,6 +110,22 @@ def test_an_internal_service_renders_nothing_for_the_edge_and_keeps_its_access(t
     edge = [name for name in files if any(kind in name for kind in ("httproute-", "ingress-", "gateway-", "certificate-", "domainmapping-"))]
     assert edge == []
     assert "ml-prod/authorizationpolicy-iris-allow.yaml" in files
+    # KServe makes no Ingress or HTTPRoute of its own for it either (raw_ingress_reconciler.go).
+    labels = load_yaml(files["ml-prod/inferenceservice-iris.yaml"])["metadata"]["labels"]
+    assert labels["networking.kserve.io/visibility"] == "cluster-local"
+
+
+@needs_shared
+def test_an_internal_knative_service_is_cluster_local_to_knative(tmp_path):
+    service = SERVICE.replace("mode: standard", "mode: knative") + "  exposure: {internal: true}\n"
+    found, files = _compile(tmp_path, service)
+    assert found == []
+    labels = load_yaml(files["ml-prod/inferenceservice-iris.yaml"])["metadata"]["labels"]
+    assert labels["networking.knative.dev/visibility"] == "cluster-local"
+    assert "networking.kserve.io/visibility" not in labels
+    # without internal, no visibility label at all
+    found, files = _compile(tmp_path / "public", SERVICE.replace("mode: standard", "mode: knative"))
+    assert not [key for key in load_yaml(files["ml-prod/inferenceservice-iris.yaml"])["metadata"]["labels"] if "visibility" in key]
 
 
 @needs_shared
