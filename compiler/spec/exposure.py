@@ -1,8 +1,9 @@
-"""Exposure through a Kubernetes Ingress (networking.k8s.io/v1) instead of, or beside, the mesh
-gateway: the elastic-GPU seed serves its model through the nginx ingress whose per-route QPS
-(SLS `sls_ingress_qps`) drives the HPA, and an ALB or nginx ingress is how a cluster without a
-mesh exposes a model at all. Set per service, or for every service of an environment with
-`spec.defaults.exposure.ingress`."""
+"""Exposure providers beside the mesh gateway. A Kubernetes Ingress (networking.k8s.io/v1): the
+elastic-GPU seed serves its model through the nginx ingress whose per-route QPS (SLS
+`sls_ingress_qps`) drives the HPA, and an ALB or nginx ingress is how a cluster without a mesh
+exposes a model at all. A Gateway API HTTPRoute on a Gateway the platform runs. Set per service,
+or for every service of an environment with `spec.defaults.exposure`; `exposure.internal`
+(spec/traffic.py) is the provider that exposes nothing. docs/exposure.md shows each."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class GatewayApiExposure(SpecModel):
 
     gateway: DnsSubdomain = Field(description="Name of the Gateway the route attaches to (its parentRef).")
     gateway_namespace: DnsLabel | None = Field(None, description="Namespace of the Gateway (default: the service's namespace); the Gateway's listener must allow routes from the service's namespace.")
-    section_name: DnsLabel | None = Field(None, description="The Gateway listener to attach to (parentRef sectionName), e.g. https; default: every listener that accepts the route.")
+    section_name: DnsSubdomain | None = Field(None, description="The Gateway listener to attach to (parentRef sectionName), e.g. https; default: every listener that accepts the route.")
     hostnames: list[GatewayHostname] = Field(default_factory=list, description="Hostnames of the route (default: <exposure.host or service>.<environment domain>; none without a domain: the listener's).")
     path: str = Field("/", pattern=r"^/", description="Path prefix routed to the model (PathPrefix match).")
     plain_http: bool = Field(False, description="The listener serves plain HTTP (no TLS): fine on a test cluster, a warning in a production environment (EXPOSE-02).")
