@@ -54,13 +54,15 @@ def _gpu_placement_flags(ctx: RuleContext) -> Iterator[tuple[tuple, str, str]]:
 @rule("KS-26", "a Knative-mode pod setting needs its Knative config-features flag", severity="warning", source="knative/serving config/core/configmaps/features.yaml; Knative docs, feature and extension flags")
 def knative_feature_flags(ctx: RuleContext) -> Iterator[Finding]:
     """Knative Serving accepts only a portable subset of the pod spec: affinity, a pod
-    securityContext (fsGroup), priorityClassName and PersistentVolumeClaim volumes (and writing
-    to them) each need a flag in the `config-features` ConfigMap of knative-serving
+    securityContext (fsGroup), priorityClassName, PersistentVolumeClaim volumes (and writing to
+    them), and the nodeSelector, tolerations and runtimeClassName a GPU class places the pods
+    with each need a flag in the `config-features` ConfigMap of knative-serving
     (`kubernetes.podspec-affinity`, `kubernetes.podspec-securitycontext`,
     `kubernetes.podspec-priorityclassname`, `kubernetes.podspec-persistent-volume-claim`,
-    `kubernetes.podspec-persistent-volume-write`), all disabled by default. Without it Knative's
-    webhook rejects the revision and the InferenceService never becomes ready, which no schema
-    shows. The environment lists the flags its cluster enables in `knative.features`; a
+    `kubernetes.podspec-persistent-volume-write`, `kubernetes.podspec-nodeselector`,
+    `kubernetes.podspec-tolerations`, `kubernetes.podspec-runtimeclassname`), all disabled by
+    default. Without the flag Knative's webhook rejects the revision and the InferenceService
+    never becomes ready, which no schema shows. The environment lists the flags its cluster enables in `knative.features`; a
     Knative-mode service that sets a field whose flag is not listed gets a warning at the field."""
     if ctx.service.spec.mode != "knative":
         return
