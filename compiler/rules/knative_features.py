@@ -62,8 +62,9 @@ def knative_feature_flags(ctx: RuleContext) -> Iterator[Finding]:
     `kubernetes.podspec-persistent-volume-write`, `kubernetes.podspec-nodeselector`,
     `kubernetes.podspec-tolerations`, `kubernetes.podspec-runtimeclassname`), all disabled by
     default. Without the flag Knative's webhook rejects the revision and the InferenceService
-    never becomes ready, which no schema shows. The environment lists the flags its cluster enables in `knative.features`; a
-    Knative-mode service that sets a field whose flag is not listed gets a warning at the field."""
+    never becomes ready, which no schema shows. The environment lists the flags its cluster
+    enables in `knative.features`; a Knative-mode service that sets a field whose flag is not
+    listed gets a warning at the field."""
     if ctx.service.spec.mode != "knative":
         return
     enabled = set(ctx.environment.spec.knative.features)
