@@ -4,6 +4,7 @@ exactly what it compiles to (`inferplane -C examples/<name> compile --all --chec
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,23 @@ def test_an_example_compiles_validated_and_its_rendered_tree_is_current(example:
     for environment in result.environments:
         staleness = compare(example / "rendered" / environment.name, environment.files)
         assert not staleness.stale, (environment.name, staleness)
+
+
+@needs_shared
+def test_scale_03_fires_on_the_elastic_gpu_seed_as_it_stands_and_is_quiet_on_its_example(tmp_path):
+    """Issue 13's done-means: the seed's HPA on the ingress's QPS without the ingress route (as
+    the fleet wrote it before exposure providers) is an error; the example, which renders the
+    Ingress, compiles clean."""
+    example = REPO / "examples" / "eci-elastic-gpu"
+    result = compile_project(example, None, CompileOptions(cache_dir=tmp_path / "cache"))
+    assert [d for d in result.diagnostics if d.rule == "SCALE-03"] == []
+    seed = tmp_path / "seed"
+    shutil.copytree(example, seed, ignore=shutil.ignore_patterns("rendered"))
+    service = seed / "services" / "bert-tfserving.yaml"
+    text = service.read_text()
+    exposure = text.index("  # The seed's step 5")  # the comment above `exposure:`, the last block
+    service.write_text(text[:exposure])
+    result = compile_project(seed, None, CompileOptions(cache_dir=tmp_path / "cache"))
+    assert [f"{d.location}: {d.severity}[{d.rule}]: {d.message}".replace(f"{seed}/", "") for d in result.diagnostics if d.is_error] == [
+        "services/bert-tfserving.yaml:34:7: error[SCALE-03]: metric 'sls_ingress_qps' counts requests through an ingress, but the service has no exposure.ingress: no request is ever counted and the HPA never scales"
+    ]

@@ -22,7 +22,7 @@ from .images import mirror_manifests
 from . import knative, routing
 from . import modelmesh, modelmesh_routing
 from . import graph, llm, ray
-from . import ingress, loadtest
+from . import httproute, ingress, loadtest
 from . import autoscaling, availability, certmanager, gateway, gitops, kserve, monitoring, security, smoketest
 
 ServiceEmitter = Callable[[ServicePlan, Environment], list[Manifest]]
@@ -43,8 +43,8 @@ ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 # Workloads beyond one predictor (docs/workloads.md): an LLM's LLMInferenceService, a pipeline's InferenceGraph, a Ray Serve app's RayService.
 SERVICE_EMITTERS += (llm.emit, graph.emit, ray.emit)
 
-# Exposure through a Kubernetes Ingress (spec/exposure.py) and opt-in load tests (spec/loadtest.py).
-SERVICE_EMITTERS += (ingress.emit, loadtest.emit)
+# Exposure through a Kubernetes Ingress or a Gateway API HTTPRoute (spec/exposure.py) and opt-in load tests (spec/loadtest.py).
+SERVICE_EMITTERS += (ingress.emit, httproute.emit, loadtest.emit)
 
 
 def emit_all(plans: list[ServicePlan], env: Environment, companions: list[Manifest] = ()) -> list[Manifest]:

@@ -7,6 +7,7 @@ autoscalerClass external so KServe makes none. No `replicas` is written anywhere
 
 from __future__ import annotations
 
+from .visibility import visibility_labels
 from .manifest import Manifest, drop_empty
 from .components import add_components
 from . import pod
@@ -253,12 +254,14 @@ def emit(plan: ServicePlan, env: Environment) -> list[Manifest]:
         "metadata": {
             "name": plan.name,
             "namespace": plan.namespace,
-            "labels": dict(plan.labels) if plan.release.has("component-metadata") else {**plan.labels, **_pod_labels(plan)},
+            "labels": {**(dict(plan.labels) if plan.release.has("component-metadata") else {**plan.labels, **_pod_labels(plan)}), **visibility_labels(plan)},
             "annotations": annotations,
         },
         "spec": {"predictor": _predictor(plan)},
     }
     origins = _origins(plan)
+    for label in visibility_labels(plan):
+        origins["/metadata/labels/" + label.replace("~", "~0").replace("/", "~1")] = plan.locate("spec", "exposure", "internal")
     add_components(body, origins, plan)
     if plan.canary_traffic_percent is not None:
         # Knative mode: the predictor's revision gets this share, the previous rolled-out one the rest.

@@ -123,9 +123,9 @@ def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
         principals += gateway_principals
     if service.spec.load_test.enabled:
         principals.append(principal(mesh.trust_domain, env.spec.namespace, load_test_service_account(service.metadata.name)))
-    ingress = service.spec.exposure.ingress
-    if ingress is not None and ingress.controller_namespace:
-        namespaces.append(ingress.controller_namespace)  # the ingress controller forwards its callers
+    for edge in (service.spec.exposure.ingress, service.spec.exposure.gateway_api):
+        if edge is not None and edge.controller_namespace:
+            namespaces.append(edge.controller_namespace)  # the ingress controller or gateway proxy forwards its callers
     if knative:
         # Requests reach Knative pods through the activator (knative-serving) or, on KServe's URL,
         # through knative-local-gateway: those hops are the peers the pods see (net-istio#554).

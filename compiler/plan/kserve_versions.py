@@ -53,6 +53,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("deployment-strategy", "predictor.deploymentStrategy", (0, 13), "CRD v0.13.1 spec.predictor.deploymentStrategy"),
     Feature("worker-spec", "predictor.workerSpec (multi-node)", (0, 14), "CRD v0.14.1 spec.predictor.workerSpec"),
     Feature("keda", "autoscalerClass keda and predictor.autoScaling", (0, 15), "CRD v0.15.2 spec.predictor.autoScaling; constants.go AutoscalerClassKeda"),
+    Feature("gateway-api", "KServe's own Gateway API HTTPRoutes (ingress.enableGatewayApi)", (0, 15),
+            "KServe docs, Kubernetes Ingress to Gateway API Migration Guide (helm chart v0.15.0, kserve.controller.gateway.ingressGateway.enableGatewayApi)"),
     Feature("mode-rename", "deploymentMode Knative/Standard", (0, 16), "constants.go ParseDeploymentMode: v0.16 renamed Serverless→Knative, RawDeployment→Standard"),
     Feature("autoscaler-none", "autoscalerClass none", (0, 16), "constants.go AutoscalerClassNone (v0.16)"),
     Feature("storage-uris", "predictor.storageUris", (0, 16), "CRD v0.16.0 spec.predictor.storageUris"),

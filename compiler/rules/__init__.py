@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 from ..errors import Diagnostic
 # Importing a rule module registers its rules; the list is explicit so the set and order are obvious.
-from . import kserve, secrets, hardware, images, delivery, scaling, istio, certmanager, traffic, modelmesh, versions, exposure, loadtest, hpa_metrics  # noqa: F401
+from . import kserve, secrets, hardware, images, delivery, scaling, istio, certmanager, traffic, modelmesh, versions, exposure, loadtest, hpa_metrics, knative_features  # noqa: F401
 from . import components, graph, llm, ray  # noqa: F401  (workloads beyond one predictor: docs/workloads.md)
 from . import manifests  # noqa: F401  (environment rules, run after emit by check_manifests)
 from .registry import REGISTRY, Finding, Rule, RuleContext, registered_rules, rule

@@ -141,6 +141,11 @@ def version_names(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(where, f"host label {label!r} of the version's InferenceService is {len(label)} characters (max {upstream.DNS_LABEL_MAX})", "shorten the version or service name")
 
 
+def _carried_by_http_route(exposure) -> bool:
+    """Our HTTPRoute (emit/httproute.py) carries the timeout and header matches; retries it cannot."""
+    return exposure.gateway_api is not None and exposure.retries is None
+
+
 @rule("TRAFFIC-02", "routes Inferplane renders have a mesh, a domain and somewhere to apply", source="serving-rules §4; docs/traffic.md")
 def routes_have_a_mesh(ctx: RuleContext) -> Iterator[Finding]:
     """Splitting versions with `split` (chosen, or `auto` in Standard mode before KServe v0.20),
@@ -148,8 +153,9 @@ def routes_have_a_mesh(ctx: RuleContext) -> Iterator[Finding]:
     an Istio VirtualService of ours: they need the environment's `mesh` (and `domain` for a
     public host). In Knative mode with one InferenceService, the in-mesh host belongs to
     KServe's own VirtualService, so route settings apply to the public route only: use
-    `predictor.timeoutSeconds` for the revision's timeout. A header match needs exactly one of
-    exact, prefix or regex."""
+    `predictor.timeoutSeconds` for the revision's timeout. With `exposure.gatewayApi` and no
+    mesh, the HTTPRoute carries the timeout and header matches (not retries). A header match
+    needs exactly one of exact, prefix or regex."""
     spec = ctx.service.spec
     if not _routed(ctx):
         return
@@ -161,7 +167,7 @@ def routes_have_a_mesh(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(VERSIONS, f"versions are split by an Istio VirtualService ({reason}), but environment {env.metadata.name!r} has no mesh", "add `mesh:` to the environment, or remove the versions")
         if spec.exposure.public:
             yield Finding(EXPOSURE + ("public",), f"a public service is routed through the environment's Istio gateway, but environment {env.metadata.name!r} has no mesh", "add `mesh:` to the environment")
-        elif has_route_settings(ctx.service):
+        elif has_route_settings(ctx.service) and not _carried_by_http_route(ctx.service.spec.exposure):
             yield Finding(EXPOSURE, f"route settings need an Istio VirtualService, but environment {env.metadata.name!r} has no mesh", "add `mesh:` to the environment, or remove timeoutSeconds, retries and matchHeaders")
     elif spec.mode == "knative" and chosen in ("single", "native") and not spec.exposure.public and has_route_settings(ctx.service):
         yield Finding(EXPOSURE, "in Knative mode route settings apply to the public route, and this service is not public", "set `exposure.public: true`, or use `predictor.timeoutSeconds` for the revision's timeout")

@@ -109,21 +109,25 @@ def service_features(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(MODEL + ("storageUris",), _needs(missing, written, where), f"{_upgrade(missing)}, or use one `storageUri`")
 
 
-@rule("KS-25", "the environment's ModelMesh runtimes use only fields its KServe release has", source="CRDs v0.8.0, v0.9.0, v0.11.2 ServingRuntime (plan/kserve_versions.py)", scope=VERSIONS_SCOPE)
+@rule("KS-25", "the environment's ModelMesh runtimes and KServe settings use only what its KServe release has", source="CRDs v0.8.0, v0.9.0, v0.11.2 ServingRuntime; KServe's Gateway API migration guide (v0.15) (plan/kserve_versions.py)", scope=VERSIONS_SCOPE)
 def runtime_features(ctx: EnvironmentContext) -> Iterator[EnvironmentFinding]:
     """`modelmesh.runtimes` become ServingRuntimes, a kind KServe serves from v0.8;
     `supportedModelFormats[].priority` arrived in v0.11 and `protocolVersions` in v0.9 (written
-    by hand; the default is left out before v0.9). Each is an error at the environment field,
-    naming its `versions.kserve` line and the first release that has it."""
-    settings = ctx.environment.spec.modelmesh
-    if settings is None or not settings.runtimes:
-        return
+    by hand; the default is left out before v0.9). `kserveGatewayApi` says KServe creates
+    HTTPRoutes itself, which it does from v0.15 (`enableGatewayApi`). Each is an error at the
+    environment field, naming its `versions.kserve` line and the first release that has it."""
     minor = parse_minor(ctx.environment.spec.versions.kserve)
     if minor not in RELEASE_TAGS:
         return  # VERSION
     release = KServeRelease(minor)
     written = ctx.environment.spec.versions.kserve
     where = str(ctx.at_environment(*VERSIONS, "kserve"))
+    key = ("spec", "kserveGatewayApi")
+    if ctx.environment.spec.kserve_gateway_api and (missing := release.lacking("gateway-api")):
+        yield EnvironmentFinding(ctx.at_environment(*key), _needs(missing, written, where), f"{_upgrade(missing)}, or remove `kserveGatewayApi` and route with `exposure.gatewayApi`", key)
+    settings = ctx.environment.spec.modelmesh
+    if settings is None or not settings.runtimes:
+        return
     runtimes = ("spec", "modelmesh", "runtimes")
     if missing := release.lacking("serving-runtime"):
         yield EnvironmentFinding(ctx.at_environment(*runtimes), "modelmesh.runtimes are rendered as ServingRuntimes: " + _needs(missing, written, where), _upgrade(missing), runtimes)

@@ -243,6 +243,7 @@ class EnvironmentSpec(SpecModel):
     images: ImagePolicy = Field(default_factory=ImagePolicy, description="Image registry policy: mirror, digests.")
     gitops: GitOps | None = Field(None, description="The Argo CD or Flux objects that sync rendered/<env>/.")
     mesh: MeshSettings | None = Field(None, description="Service mesh: without it no Istio objects are rendered.")
+    kserve_gateway_api: bool = Field(False, description="KServe's ingress config sets enableGatewayApi (KServe 0.15 or later): KServe creates an HTTPRoute for each Standard-mode InferenceService itself, so services use no exposure.gatewayApi of their own (EXPOSE-03).")
     tls: TlsSettings | None = Field(None, description="cert-manager issuer for the gateway's certificates.")
     modelmesh: ModelMeshSettings | None = Field(None, description="ModelMesh runtimes, allowed PVCs and routing, for services with mode modelmesh.")
 

@@ -116,9 +116,22 @@ class GpuClass(SpecModel):
 # ---------------------------------------------------------------- environment: platform settings
 
 
+# Knative Serving's config-features flags for pod spec fields (knative/serving
+# config/core/configmaps/features.yaml; all "disabled" by default but emptyDir volumes).
+KnativeFeature = Literal[
+    "kubernetes.podspec-affinity", "kubernetes.podspec-topologyspreadconstraints", "kubernetes.podspec-hostaliases",
+    "kubernetes.podspec-nodeselector", "kubernetes.podspec-tolerations", "kubernetes.podspec-fieldref",
+    "kubernetes.podspec-runtimeclassname", "kubernetes.podspec-dnspolicy", "kubernetes.podspec-dnsconfig",
+    "kubernetes.podspec-securitycontext", "kubernetes.podspec-priorityclassname", "kubernetes.podspec-schedulername",
+    "kubernetes.containerspec-addcapabilities", "kubernetes.podspec-volumes-emptydir", "kubernetes.podspec-init-containers",
+    "kubernetes.podspec-persistent-volume-claim", "kubernetes.podspec-persistent-volume-write",
+]
+
+
 class KnativeSettings(SpecModel):
     max_revision_timeout_seconds: int = Field(600, ge=1, description="config-defaults max-revision-timeout-seconds of the cluster's Knative.")
     allow_zero_initial_scale: bool = Field(False, description="config-autoscaler allow-zero-initial-scale: whether initialScale 0 is honoured.")
+    features: list[KnativeFeature] = Field(default_factory=list, description="config-features flags the cluster's Knative Serving has enabled or allowed, e.g. kubernetes.podspec-affinity: a Knative-mode service that needs another gets a warning (KS-26).")
 
 
 class AutoscalingSettings(SpecModel):

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import Int32, SpecModel
-from .exposure import IngressExposure
+from .exposure import GatewayApiExposure, IngressExposure
 from .names import DnsLabel, DnsSubdomain
 
 DNS_LABEL_PATTERN = r"^[a-z]([-a-z0-9]*[a-z0-9])?$"
@@ -49,6 +49,8 @@ class Exposure(SpecModel):
     retries: Retries | None = None
     match_headers: list[HeaderMatch] = Field(default_factory=list, description="Only requests with these headers are routed (all must match).")
     ingress: IngressExposure | None = Field(None, description="Also serve through a Kubernetes Ingress of this class (Standard mode): spec/exposure.py.")
+    gateway_api: GatewayApiExposure | None = Field(None, description="Also serve through an HTTPRoute on a Gateway API Gateway (Standard mode): spec/exposure.py.")
+    internal: bool = Field(False, description="Cluster-internal only (reached from inside the cluster or by kubectl port-forward): nothing for the edge is rendered, and the InferenceService is labelled cluster-local so KServe and Knative make no edge either; access policies still are. Excludes public, ingress, gatewayApi and customDomain (EXPOSE-04).")
 
 
 class JwtRule(SpecModel):

@@ -9,6 +9,8 @@ from tests.test_rules import (
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
+PLACED_T4 = {"t4": {"nodeSelector": {"pool": "t4"}, "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}], "runtimeClassName": "nvidia"}}
+GATEWAY = {"gateway": "inference", "gatewayNamespace": "gateways"}
 
 
 def annotated(patch: dict, **annotations: str) -> dict:
@@ -90,6 +92,29 @@ FIRING: list[tuple] = [
     ("TRAFFIC-03", spec(canaryStrategy="split", versions=CANARY, exposure={"customDomain": "iris.acme.example"}), MESH_ENV),
     # IS-03: the label written on the first version
     ("IS-03", spec(mode="standard", versions=[version("v1", 90, model={"format": "sklearn", "storageUri": "gs://b/1"}, labels={"inferplane.dev/version": "v9"}), version("v2", 10)]), MESH_ENV),
+    # EXPOSE-01: an HTTPRoute in Knative mode; an Ingress and an HTTPRoute, each at its key
+    ("EXPOSE-01", spec(exposure={"gatewayApi": GATEWAY}), None),
+    ("EXPOSE-01", spec(exposure={"ingress": {"className": "nginx"}, "gatewayApi": GATEWAY}), None),
+    # EXPOSE-02: each provider over plain HTTP in production (HTTPRoute on a plain listener, the mesh gateway)
+    ("EXPOSE-02", spec(mode="standard", exposure={"gatewayApi": {**GATEWAY, "plainHttp": True}}), env(production=True)),
+    ("EXPOSE-02", spec(exposure={"public": True}), env(production=True, domain="models.example.com", mesh={"gateway": {"plainHttp": True}})),
+    # EXPOSE-03: a header prefix has no Gateway API spelling; KServe and we would both route
+    ("EXPOSE-03", spec(mode="standard", exposure={"gatewayApi": GATEWAY, "matchHeaders": [{"name": "model", "prefix": "iris"}]}), None),
+    ("EXPOSE-03", spec(mode="standard", exposure={"gatewayApi": GATEWAY}), env(kserveGatewayApi=True, versions={"kserve": "0.15.2"})),
+    # EXPOSE-04: every edge setting beside internal, each at its key
+    ("EXPOSE-04", spec(mode="standard", exposure={"internal": True, "ingress": {"className": "nginx"}, "gatewayApi": GATEWAY, "customDomain": "iris.acme.example"}), None),
+    # SCALE-03: an additional ingress metric without an Ingress; a gateway metric on a cluster-internal
+    # service; an HTTPRoute whose gateway proxies `access` leaves out
+    ("SCALE-03", standard(metric="cpu", target=70, additionalMetrics=[{"metric": "external", "target": 10, "external": {"name": "sls_ingress_qps"}}]), None),
+    ("SCALE-03", {"spec": {**standard(metric="external", target=10, external={"name": "envoy_gateway_rps"})["spec"], "exposure": {"internal": True}}}, None),
+    ("SCALE-03", {"spec": {**standard(metric="external", target=10, external={"name": "envoy_gateway_rps"})["spec"], "exposure": {"gatewayApi": GATEWAY}, "access": {"allowNamespaces": ["clients"]}}}, MESH_ENV),
+    # KS-26: fsGroup, priority class and a writable PVC, each with its flag; the write flag alone missing
+    ("KS-26", spec(predictor={"pod": {"fsGroup": 1000, "priorityClassName": "high"}, "volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc"}]}), None),
+    ("KS-26", spec(predictor={"volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc"}]}), env(knative={"features": ["kubernetes.podspec-persistent-volume-claim"]})),
+    # KS-26: a GPU class's nodeSelector, tolerations and runtimeClassName on Knative pods
+    ("KS-26", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=PLACED_T4)),
+    # KS-25: KServe creates HTTPRoutes from 0.15 (0.14 fires)
+    ("KS-25", spec(), env(kserveGatewayApi=True, versions={"kserve": "0.14.1"})),
 ]
 
 def unweighted(name: str) -> dict:
@@ -136,4 +161,16 @@ QUIET: list[tuple] = [
     ("TRAFFIC-03", spec(exposure={"customDomain": "iris.acme.example"}), MESH_ENV),
     ("TRAFFIC-03", spec(mode="standard", exposure={"public": True, "customDomain": "iris.acme.example"}), MESH_ENV),
     ("IS-03", spec(mode="standard", versions=[version("v1", 90, model={"format": "sklearn", "storageUri": "gs://b/1"}, labels={"inferplane.dev/version": "v1"}), version("v2", 10)]), MESH_ENV),
+    ("EXPOSE-01", spec(mode="standard", exposure={"gatewayApi": GATEWAY}), None),
+    ("EXPOSE-02", spec(mode="standard", exposure={"gatewayApi": GATEWAY}), env(production=True)),
+    ("EXPOSE-02", spec(mode="standard", exposure={"gatewayApi": {**GATEWAY, "plainHttp": True}}), None),
+    ("EXPOSE-03", spec(mode="standard", exposure={"gatewayApi": GATEWAY, "matchHeaders": [{"name": "model", "exact": "iris"}]}), None),
+    ("EXPOSE-03", spec(mode="standard"), env(kserveGatewayApi=True)),
+    ("EXPOSE-04", spec(mode="standard", exposure={"internal": True}, access={"allowNamespaces": ["clients"]}), MESH_ENV),
+    ("SCALE-03", {"spec": {**standard(metric="external", target=10, external={"name": "envoy_gateway_rps"})["spec"], "exposure": {"gatewayApi": {**GATEWAY, "controllerNamespace": "envoy-gateway-system"}}, "access": {"allowNamespaces": ["clients"]}}}, MESH_ENV),
+    ("SCALE-03", {"spec": {**standard(metric="cpu", target=70, additionalMetrics=[{"metric": "external", "target": 10, "external": {"name": "sls_ingress_qps"}}])["spec"], "exposure": {"ingress": {"className": "nginx"}}}}, None),
+    ("KS-26", spec(mode="standard", predictor={"pod": {"fsGroup": 1000}, "volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc"}]}), None),
+    ("KS-26", spec(predictor={"volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc", "readOnly": True}, {"name": "cache", "mountPath": "/cache", "emptyDir": {}}]}), env(knative={"features": ["kubernetes.podspec-persistent-volume-claim"]})),
+    ("KS-25", spec(), env(kserveGatewayApi=True, versions={"kserve": "0.15.2"})),
+    ("KS-26", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=PLACED_T4, knative={"features": ["kubernetes.podspec-nodeselector", "kubernetes.podspec-tolerations", "kubernetes.podspec-runtimeclassname"]})),
 ]
