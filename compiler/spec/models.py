@@ -18,7 +18,7 @@ from .modelmesh import ModelMeshSettings, ModelStorage
 from .components import Explainer, GpuRequest, Transformer
 from .llm import LlmSpec
 from .graph import GraphSpec
-from .ray import RaySpec
+from .ray import EnvironmentRayCluster, RaySpec
 from .names import DnsLabel, DnsSubdomain
 from .pod import PodSettings, Probes, VolumeSpec
 from .loadtest import LoadTest
@@ -245,6 +245,7 @@ class EnvironmentSpec(SpecModel):
     mesh: MeshSettings | None = Field(None, description="Service mesh: without it no Istio objects are rendered.")
     tls: TlsSettings | None = Field(None, description="cert-manager issuer for the gateway's certificates.")
     modelmesh: ModelMeshSettings | None = Field(None, description="ModelMesh runtimes, allowed PVCs and routing, for services with mode modelmesh.")
+    ray_clusters: dict[DnsLabel, EnvironmentRayCluster] = Field(default_factory=dict, description="Shared KubeRay RayClusters rendered in this environment; a `mode: ray` service serves on one with `ray.cluster` (docs/workloads.md).")
 
 
 class Environment(SpecModel):

@@ -5,7 +5,7 @@ expected.yaml."""
 from __future__ import annotations
 
 from tests.test_rules import (
-    CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
+    ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
@@ -98,6 +98,32 @@ def unweighted(name: str) -> dict:
     return listed
 
 
+# The environment's shared Ray clusters (spec.rayClusters): RAY-02..04 at the environment file's
+# lines; a service on a shared cluster (ray.cluster) owns none of the cluster's keys (RAY-01).
+SHARED_HEAD = {"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}}
+
+
+def shared(head: dict | None = None, **cluster) -> dict:
+    return env(rayClusters={"shared": {"image": "rayproject/ray:2.41.0", "head": head if head is not None else SHARED_HEAD, **cluster}})
+
+
+def on_shared(**values) -> dict:
+    return spec(mode="ray", predictor=None, ray={"cluster": "shared", **values})
+
+
+FIRING += [
+    ("RAY-01", on_shared(), None),
+    ("RAY-01", on_shared(image="rayproject/ray:2.41.0", workers=[]), shared()),
+    ("RAY-01", spec(mode="ray", predictor=None, ray={"serveConfig": {"applications": []}}), None),
+    ("RAY-02", {}, shared(head={**SHARED_HEAD, "startParams": {"num-gpus": 1}})),
+    ("RAY-02", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "t4"}, "startParams": {"num-gpus": "2"}}])),
+    ("RAY-03", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "a100"}}])),
+    ("RAY-03", {}, shared(head={**SHARED_HEAD, "gpu": {"class": "t4", "count": 3}})),
+    ("RAY-04", {}, shared(head={})),
+    ("RAY-04", {}, shared(workers=[{"name": "cpu", "minReplicas": 3, "maxReplicas": 2}])),
+]
+
+
 QUIET: list[tuple] = [
     # KS-14: an unweighted canary counts 0 towards the canaries' 100
     ("KS-14", spec(mode="standard", versions=[version("v1", 0), unweighted("v2"), version("v3", 100)]), KSERVE_020),
@@ -136,4 +162,15 @@ QUIET: list[tuple] = [
     ("TRAFFIC-03", spec(exposure={"customDomain": "iris.acme.example"}), MESH_ENV),
     ("TRAFFIC-03", spec(mode="standard", exposure={"public": True, "customDomain": "iris.acme.example"}), MESH_ENV),
     ("IS-03", spec(mode="standard", versions=[version("v1", 90, model={"format": "sklearn", "storageUri": "gs://b/1"}, labels={"inferplane.dev/version": "v1"}), version("v2", 10)]), MESH_ENV),
+]
+
+QUIET += [
+    ("RAY-01", on_shared(), shared()),
+    ("RAY-01", ray(image="rayproject/ray:2.41.0-py311-gpu"), shared()),
+    ("RAY-02", {}, shared(head={**SHARED_HEAD, "startParams": {"num-cpus": "0"}})),
+    ("RAY-02", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "t4"}, "startParams": {"num-gpus": "1"}}])),
+    ("RAY-03", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "t4", "count": 2}}])),
+    ("RAY-03", {}, shared(head={**SHARED_HEAD, "gpu": {"class": "t4"}})),
+    ("RAY-04", {}, shared()),
+    ("RAY-04", {}, shared(workers=[{"name": "cpu", "minReplicas": 2, "replicas": 2, "maxReplicas": 2}])),
 ]
