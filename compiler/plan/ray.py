@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import upstream
 from ..spec.models import Environment, GpuClass, GpuRequest, ModelService
 from ..spec.ray import RayClusterShape, RaySpec, RayWorkerGroup
 from .service import GpuPlacement, gpu_placement, resources_with_gpu
@@ -24,7 +25,7 @@ API_VERSION = "ray.io/v1"
 # on a cluster's pods (ray-operator/controllers/ray/utils/constant.go: RayClusterLabelKey,
 # RayNodeTypeLabelKey).
 SERVE_PORT = 8000
-CLUSTER_LABEL = "ray.io/cluster"
+CLUSTER_LABEL = upstream.RAY_CLUSTER_POD_LABEL
 NODE_TYPE_LABEL = "ray.io/node-type"
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from .. import naming
 from .components import plan_components
+from .endpoints import ENDPOINT_MODES, with_endpoint
 from .llm import MODE as LLM, lower_llm
 from .ray import plan_ray
 from .service import CanaryPlan, ServicePlan, lower_service
@@ -59,7 +60,10 @@ def lower_service_plans(service: ModelService, env: Environment, layer: Layer, s
     if service.spec.mode == LLM:
         return [lower_llm(service, env, layer, source)]
     components, ray = plan_components(service, env), plan_ray(service, env)
-    return [replace(plan, components=components, ray=ray) for plan in _lower_service_plans(service, env, layer, source)]
+    plans = [replace(plan, components=components, ray=ray) for plan in _lower_service_plans(service, env, layer, source)]
+    if service.spec.mode in ENDPOINT_MODES:  # an InferenceGraph's router, a Ray Serve app: routes and access
+        return [with_endpoint(plan, service, env, ray) for plan in plans]
+    return plans
 
 
 def _lower_service_plans(service: ModelService, env: Environment, layer: Layer, source: str) -> list[ServicePlan]:

@@ -5,7 +5,7 @@ expected.yaml."""
 from __future__ import annotations
 
 from tests.test_rules import (
-    ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
+    graph, ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
@@ -112,6 +112,9 @@ def on_shared(**values) -> dict:
 
 
 FIRING += [
+    # an InferenceGraph's router and a Ray Serve app are routed like a service (plan/endpoints.py)
+    ("TRAFFIC-02", {**graph(), "spec": {**graph()["spec"], "exposure": {"public": True}}}, env(domain="models.example.com")),
+    ("TRAFFIC-02", {**ray(), "spec": {**ray()["spec"], "exposure": {"retries": {"attempts": 2}}}}, None),
     ("RAY-01", on_shared(), None),
     ("RAY-01", on_shared(image="rayproject/ray:2.41.0", workers=[]), shared()),
     ("RAY-01", spec(mode="ray", predictor=None, ray={"serveConfig": {"applications": []}}), None),
@@ -165,6 +168,8 @@ QUIET: list[tuple] = [
 ]
 
 QUIET += [
+    ("TRAFFIC-02", {**graph(), "spec": {**graph()["spec"], "exposure": {"public": True}}}, MESH_ENV),
+    ("TRAFFIC-02", {**ray(), "spec": {**ray()["spec"], "exposure": {"retries": {"attempts": 2}}}}, MESH_ENV),
     ("RAY-01", on_shared(), shared()),
     ("RAY-01", ray(image="rayproject/ray:2.41.0-py311-gpu"), shared()),
     ("RAY-02", {}, shared(head={**SHARED_HEAD, "startParams": {"num-cpus": "0"}})),
