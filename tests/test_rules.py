@@ -268,6 +268,7 @@ FIRING = [
     ("LLM-03", llm(multiNode=True), None),
     ("LLM-GPU", llm(gpu={"class": "a100"}), None),
     ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}, router={"scheduler": False}), None),
+    ("LLM-05", llm(replicas=1, scaling={"maxReplicas": 3, "wva": {}}), None),
     # mode graph (tests/test_workload_graph.py asserts the exact findings)
     ("GRAPH-01", spec(mode="graph"), None),
     ("GRAPH-02", graph("Splitter", service="iris", weight=90), None),
@@ -407,6 +408,7 @@ QUIET = [
     ("LLM-03", llm(multiNode=True, parallelism={"data": 2}), None),
     ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}), None),
     ("LLM-04", llm(prefill={"gpu": {"class": "t4"}}), None),
+    ("LLM-05", llm(scaling={"minReplicas": 1, "maxReplicas": 3, "wva": {"actuator": "keda"}}), None),
     ("GRAPH-01", graph(), None),
     ("GRAPH-02", graph("Splitter", service="iris", weight=100), None),
     ("GRAPH-03", graph(), None),

@@ -5,7 +5,7 @@ expected.yaml."""
 from __future__ import annotations
 
 from tests.test_rules import (
-    graph, ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
+    graph, llm, ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
@@ -111,7 +111,15 @@ def on_shared(**values) -> dict:
     return spec(mode="ray", predictor=None, ray={"cluster": "shared", **values})
 
 
+PROM = {"type": "prometheus", "metadata": {"serverAddress": "http://prometheus.monitoring:9090", "query": "sum(vllm:num_requests_waiting)", "threshold": "5"}}
+
 FIRING += [
+    # LLM-05: an LLM pool's autoscaling (spec.scaling of the CRD): one mechanism, ordered bounds, no replicas beside it
+    ("LLM-05", llm(scaling={"maxReplicas": 3}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 3, "wva": {}, "keda": {"triggers": [PROM]}}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 3, "keda": {"triggers": []}}), None),
+    ("LLM-05", llm(scaling={"minReplicas": 4, "maxReplicas": 3, "wva": {}}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 2, "wva": {"actuator": "hpa"}}, prefill={"gpu": {"class": "t4"}, "scaling": {"maxReplicas": 2, "wva": {"actuator": "keda"}}}), None),
     # an InferenceGraph's router and a Ray Serve app are routed like a service (plan/endpoints.py)
     ("TRAFFIC-02", {**graph(), "spec": {**graph()["spec"], "exposure": {"public": True}}}, env(domain="models.example.com")),
     ("TRAFFIC-02", {**ray(), "spec": {**ray()["spec"], "exposure": {"retries": {"attempts": 2}}}}, None),
@@ -168,6 +176,8 @@ QUIET: list[tuple] = [
 ]
 
 QUIET += [
+    ("LLM-05", llm(scaling={"minReplicas": 3, "maxReplicas": 3, "keda": {"triggers": [PROM], "pollingInterval": 15}}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 2, "wva": {"actuator": "keda", "variantCost": "12.5"}}, prefill={"gpu": {"class": "t4"}, "scaling": {"maxReplicas": 2, "wva": {"actuator": "keda"}}}), None),
     ("TRAFFIC-02", {**graph(), "spec": {**graph()["spec"], "exposure": {"public": True}}}, MESH_ENV),
     ("TRAFFIC-02", {**ray(), "spec": {**ray()["spec"], "exposure": {"retries": {"attempts": 2}}}}, MESH_ENV),
     ("RAY-01", on_shared(), shared()),
