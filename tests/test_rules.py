@@ -261,6 +261,7 @@ FIRING = [
     ("COMP-01", spec(explainer={"scaling": {"maxReplicas": 1}}), None),
     ("COMP-02", spec(mode="standard", transformer={**TRANSFORMER, "scaling": {"minReplicas": 0}}), None),
     ("COMP-03", modelmesh_with(transformer=TRANSFORMER), mm_env()),
+    ("COMP-04", spec(versions=[version("v1", 90), {**version("v2", 10), "transformer": {"container": {"image": "ghcr.io/acme/transformer:2"}}}]), None),
     ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 3}}), None),
     # mode llm (tests/test_workload_llm.py asserts the exact findings)
     ("LLM-01", spec(mode="llm"), None),
@@ -402,6 +403,7 @@ QUIET = [
     ("COMP-01", spec(transformer=TRANSFORMER), None),
     ("COMP-02", spec(transformer={**TRANSFORMER, "scaling": {"minReplicas": 0, "maxReplicas": 2}}), None),
     ("COMP-03", spec(mode="standard", transformer=TRANSFORMER), None),
+    ("COMP-04", spec(transformer=TRANSFORMER, versions=[version("v1", 90), {**version("v2", 10), "transformer": {"container": {"image": "ghcr.io/acme/transformer:2"}}}]), None),
     ("COMP-GPU", spec(explainer={"art": {"type": "SquareAttack"}, "gpu": {"class": "t4", "count": 2}}), None),
     ("LLM-01", llm(), None),
     ("LLM-02", llm(model={"uri": "pvc://models/qwen"}), None),

@@ -132,6 +132,11 @@ class ServiceVersion(Version):
         Predictor,
         WithJsonSchema({"type": "object", "description": "What this version changes in spec.predictor (merged onto it)."}),
     ] = Field(default_factory=Predictor)
+    # Merged onto spec.transformer the same way when the version sets one; None: the service's.
+    transformer: Annotated[
+        Transformer | None,
+        WithJsonSchema({"anyOf": [{"type": "object"}, {"type": "null"}], "description": "What this version changes in spec.transformer (its image, resources…), merged onto it."}),
+    ] = None
 
 
 def _predictor_unless_llm(schema: dict) -> None:

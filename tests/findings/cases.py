@@ -5,7 +5,7 @@ expected.yaml."""
 from __future__ import annotations
 
 from tests.test_rules import (
-    graph, llm, ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
+    TRANSFORMER, graph, llm, ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
@@ -111,9 +111,19 @@ def on_shared(**values) -> dict:
     return spec(mode="ray", predictor=None, ray={"cluster": "shared", **values})
 
 
+NEW_TRANSFORMER = {"container": {"image": "ghcr.io/acme/transformer:2"}, "resources": {"limits": {"cpu": "2", "memory": "2Gi"}}}
+
+
+def with_transformer(*versions: dict, **values) -> dict:
+    return spec(transformer=TRANSFORMER, versions=list(versions), **values)
+
+
 PROM = {"type": "prometheus", "metadata": {"serverAddress": "http://prometheus.monitoring:9090", "query": "sum(vllm:num_requests_waiting)", "threshold": "5"}}
 
 FIRING += [
+    # COMP-04: a canary version's own transformer where KServe renders none per version (spec.canary[])
+    ("COMP-04", with_transformer(version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}, mode="standard"), KSERVE_020),
+    ("COMP-04", spec(mode="standard", canaryStrategy="split", versions=[version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}]), MESH_ENV),
     # LLM-05: an LLM pool's autoscaling (spec.scaling of the CRD): one mechanism, ordered bounds, no replicas beside it
     ("LLM-05", llm(scaling={"maxReplicas": 3}), None),
     ("LLM-05", llm(scaling={"maxReplicas": 3, "wva": {}, "keda": {"triggers": [PROM]}}), None),
@@ -176,6 +186,9 @@ QUIET: list[tuple] = [
 ]
 
 QUIET += [
+    ("COMP-04", with_transformer(version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}, mode="standard", canaryStrategy="split"), MESH_ENV),
+    ("COMP-04", with_transformer(version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}), None),  # Knative's native canary
+    ("COMP-04", with_transformer({**version("v1", 90), "transformer": NEW_TRANSFORMER}, version("v2", 10), mode="standard"), KSERVE_020),
     ("LLM-05", llm(scaling={"minReplicas": 3, "maxReplicas": 3, "keda": {"triggers": [PROM], "pollingInterval": 15}}), None),
     ("LLM-05", llm(scaling={"maxReplicas": 2, "wva": {"actuator": "keda", "variantCost": "12.5"}}, prefill={"gpu": {"class": "t4"}, "scaling": {"maxReplicas": 2, "wva": {"actuator": "keda"}}}), None),
     ("TRAFFIC-02", {**graph(), "spec": {**graph()["spec"], "exposure": {"public": True}}}, MESH_ENV),
