@@ -72,3 +72,21 @@ def test_a_public_graph_needs_a_mesh(tmp_path):
     assert findings(tmp_path, GRAPH + "  exposure: {public: true}\n", others=("classifier",), domain="models.example.com") == [
         "services/iris.yaml:12:14: error[TRAFFIC-02]: a public service is routed through the environment's Istio gateway, but environment 'prod' has no mesh — add `mesh:` to the environment"
     ]
+
+
+@needs_shared
+def test_a_jwt_is_required_on_the_serve_port_only(tmp_path):
+    jwt = "  access: {jwt: {issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json'}}\n"
+    result = compile_text(tmp_path, RAY + jwt, **MESH)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    deny = _objects(result, "AuthorizationPolicy")["iris-require-jwt"]["spec"]
+    assert deny["rules"] == [{"from": [{"source": {"notRequestPrincipals": ["https://auth.example.com/*"]}}], "to": [{"operation": {"ports": ["8000"]}}]}]
+
+
+@needs_shared
+def test_a_graph_router_keeps_knatives_probe_paths_open_and_requires_the_jwt_elsewhere(tmp_path):
+    jwt = "  access: {jwt: {issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json'}}\n"
+    result = compile_text(tmp_path, GRAPH + jwt, others=("classifier",), **MESH)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    deny = _objects(result, "AuthorizationPolicy")["iris-require-jwt"]["spec"]
+    assert deny["rules"][0]["to"] == [{"operation": {"notPaths": ["/healthz", "/metrics"]}}]
