@@ -156,6 +156,10 @@ MODEL_SERVER_METRICS_PORT = {"pytorch": 8082, "triton": 8002, "onnx": 8002}
 # KServe sets these on every pod of an InferenceService (predictor.go: the component's labels are
 # the ISVC's own labels united with serving.kserve.io/inferenceservice and component).
 INFERENCESERVICE_POD_LABEL = "serving.kserve.io/inferenceservice"
+# KServe's label on an InferenceGraph router's pods (constants.InferenceGraphLabel), and KubeRay's
+# on every pod of a RayCluster (ray-operator utils/constant.go RayClusterLabelKey).
+INFERENCEGRAPH_POD_LABEL = "serving.kserve.io/inferencegraph"
+RAY_CLUSTER_POD_LABEL = "ray.io/cluster"
 # Knative's system namespace: the activator proxies requests to revisions from there, the
 # autoscaler scrapes queue-proxy's metrics from there (knative.dev/docs serving/istio-authorization).
 KNATIVE_SYSTEM_NAMESPACE = "knative-serving"

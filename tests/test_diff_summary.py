@@ -85,3 +85,29 @@ def test_a_change_without_a_known_fact_names_its_fields():
 )
 def test_image_list(old, new, text):
     assert [item.text for item in summarize_image_lists("prod", old, new)] == [text]
+
+
+def ray(kind: str, gpus: int) -> dict:
+    worker = {"groupName": "gpu", "maxReplicas": 2, "template": {"spec": {"containers": [{"name": "ray-worker", "image": "rayproject/ray:2.41.0", "resources": {"limits": {"nvidia.com/gpu": gpus}}}]}}}
+    cluster = {"headGroupSpec": {"template": {"spec": {"containers": [{"name": "ray-head", "image": "rayproject/ray:2.41.0"}]}}}, "workerGroupSpecs": [worker]}
+    spec = {"rayClusterConfig": cluster, "serveConfigV2": "applications: []\n"} if kind == "RayService" else cluster
+    return obj(kind, "ray.io/v1", "summarizer", spec)
+
+
+@pytest.mark.parametrize("kind", ["RayService", "RayCluster"])
+def test_ray_workloads_are_named_by_name_alone(kind):
+    """A reviewer knows a RayService or RayCluster by its name, like an InferenceService."""
+    assert items([ray(kind, 1)], [ray(kind, 2)]) == {("summarizer", "gpu", "summarizer: nvidia.com/gpu on ray-worker 1 → 2", 1, 2)}
+
+
+@pytest.mark.parametrize("kind, api_version", [("InferenceGraph", "serving.kserve.io/v1alpha1"), ("LLMInferenceService", "serving.kserve.io/v1alpha2")])
+def test_kserve_workloads_are_named_by_name_alone(kind, api_version):
+    old, new = obj(kind, api_version, "chat", {"replicas": 1}), obj(kind, api_version, "chat", {"replicas": 1, "template": {"containers": [{"name": "main", "resources": {"limits": {"nvidia.com/gpu": 1}}}]}})
+    assert ("chat", "gpu", "chat: nvidia.com/gpu on main set to 1", None, 1) in items([old], [new])
+
+
+def test_a_deployment_keeps_its_kind_in_the_label():
+    """The other side of the boundary: a kind outside the primary ones is named with its kind."""
+    old = obj("Deployment", "apps/v1", "summarizer", {"template": {"spec": {"containers": [{"name": "w", "resources": {"limits": {"nvidia.com/gpu": 1}}}]}}})
+    new = obj("Deployment", "apps/v1", "summarizer", {"template": {"spec": {"containers": [{"name": "w", "resources": {"limits": {"nvidia.com/gpu": 2}}}]}}})
+    assert items([old], [new]) == {("summarizer", "gpu", "Deployment summarizer: nvidia.com/gpu on w 1 → 2", 1, 2)}

@@ -17,7 +17,7 @@ EXAMPLES = sorted(path for path in (REPO / "examples").iterdir() if path.is_dir(
 
 
 def test_every_example_has_a_readme_with_its_mapping_table():
-    assert [path.name for path in EXAMPLES] == ["eci-elastic-gpu", "kind-scale-to-zero", "mesh-knative-certmanager", "modelmesh-asm"]
+    assert [path.name for path in EXAMPLES] == ["eci-elastic-gpu", "kind-scale-to-zero", "kuberay-kserve", "mesh-knative-certmanager", "modelmesh-asm"]
     for example in EXAMPLES:
         readme = (example / "README.md").read_text()
         assert "| seed object / field | spec field | rendered file |" in readme, example.name

@@ -169,3 +169,43 @@ def test_spec_files_are_named_relative_to_the_project(path, relative):
     from compiler.emit.images import project_file
 
     assert project_file(path) == relative
+
+
+# ---------------------------------------------------------------- images KServe fills in
+
+
+def _implied(tmp_path, spec_lines: str, **env_spec) -> dict[str, tuple[str, str]]:
+    from tests.workload_project import compile_text
+
+    result = compile_text(tmp_path, spec_lines, **env_spec)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return {ref.pointer: (ref.image, ref.runtime) for ref in list_images(result.manifests, result.environment) if ref.runtime and "ClusterServingRuntime" not in ref.runtime}
+
+
+ART = "  mode: knative\n  predictor:\n    model: {format: sklearn, storageUri: gs://b/m}\n  explainer:\n    art: {type: SquareAttack}\n"
+LLM = "  mode: llm\n  llm:\n    model: {uri: hf://Qwen/Qwen2.5-0.5B-Instruct}\n    gpu: {class: t4}\n"
+
+
+def test_art_explainer_image_is_kserves_of_the_release(tmp_path):
+    assert _implied(tmp_path, ART, validation={}) == {
+        "/spec/explainer/art": ("docker.io/kserve/art-explainer:v0.16.0", "KServe v0.16.0 inferenceservice-config explainers.art"),
+    }
+
+
+def test_llm_images_are_the_llm_configs_and_follow_the_mirror(tmp_path):
+    assert _implied(tmp_path, LLM, validation={}, images={"mirror": "registry.internal/mirror"}) == {
+        "/spec/template": ("registry.internal/mirror/ghcr.io/llm-d/llm-d:0.0.8", "KServe v0.16.0 LLMInferenceServiceConfig kserve-config-llm-template (vLLM)"),
+        "/spec/router/scheduler": ("registry.internal/mirror/ghcr.io/llm-d/llm-d-inference-scheduler:v0.2.0", "KServe v0.16.0 LLMInferenceServiceConfig kserve-config-llm-scheduler"),
+    }
+
+
+def test_an_llm_with_its_own_image_and_no_scheduler_implies_none(tmp_path):
+    spec = LLM + "    image: ghcr.io/acme/vllm:0.9.1\n    router: {scheduler: false}\n"
+    assert _implied(tmp_path, spec, validation={}) == {}
+
+
+def test_the_environment_overrides_an_implied_image_by_its_name(tmp_path):
+    pinned = "docker.io/kserve/art-explainer@sha256:" + "a" * 64
+    assert _implied(tmp_path, ART, validation={}, images={"runtimes": {"art-explainer": pinned}}) == {
+        "/spec/explainer/art": (pinned, "environment spec.images.runtimes art-explainer"),
+    }

@@ -107,3 +107,49 @@ QUIET = [
 @pytest.mark.parametrize("spec", [case[1] for case in QUIET], ids=[case[0] for case in QUIET])
 def test_component_rule_stays_quiet(tmp_path, spec):
     assert findings(tmp_path, spec) == []
+
+
+# ---------------------------------------------------------------- a version's own transformer
+
+VERSIONS = (
+    "  versions:\n"
+    "    - name: v1\n"
+    "    - name: v2\n"
+    "      weight: 10\n"
+    "      transformer:\n"
+    "        container: {image: ghcr.io/acme/transformer:2.0}\n"
+    "        resources: {limits: {cpu: '2', memory: 2Gi}}\n"
+)
+
+
+@needs_shared
+def test_split_versions_each_carry_their_own_transformer(tmp_path):
+    spec = STANDARD + TRANSFORMER + "  canaryStrategy: split\n" + VERSIONS
+    result = compile_text(tmp_path, spec, mesh={})
+    assert result.ok, [d.format() for d in result.diagnostics]
+    transformers = {m.name: m.body["spec"]["transformer"]["containers"][0] for m in result.manifests if m.kind == "InferenceService"}
+    assert transformers["iris-v1"]["image"] == "ghcr.io/acme/transformer:1.0" and "resources" not in transformers["iris-v1"]
+    assert transformers["iris-v2"]["image"] == "ghcr.io/acme/transformer:2.0"
+    assert transformers["iris-v2"]["resources"] == {"limits": {"cpu": "2", "memory": "2Gi"}}
+    [v2] = [m for m in result.manifests if (m.kind, m.name) == ("InferenceService", "iris-v2")]
+    assert v2.origin_of("/spec/transformer/containers/0/image").line == 17  # the version's own key
+
+
+@needs_shared
+def test_knative_canary_rolls_the_newest_versions_transformer_with_its_weight(tmp_path):
+    result = compile_text(tmp_path, KNATIVE + TRANSFORMER + VERSIONS)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    spec = isvc(result)["spec"]
+    assert spec["predictor"]["canaryTrafficPercent"] == 10
+    assert spec["transformer"]["canaryTrafficPercent"] == 10
+    assert spec["transformer"]["containers"][0]["image"] == "ghcr.io/acme/transformer:2.0"
+
+
+@needs_shared
+def test_a_transformer_unchanged_by_the_newest_version_has_no_canary_of_its_own(tmp_path):
+    versions = VERSIONS.replace("    - name: v1\n", "").replace("    - name: v2\n      weight: 10\n", "    - name: v1\n      weight: 90\n") + "    - name: v2\n"
+    result = compile_text(tmp_path, KNATIVE + TRANSFORMER + versions)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    spec = isvc(result)["spec"]
+    assert spec["predictor"]["canaryTrafficPercent"] == 10
+    assert "canaryTrafficPercent" not in spec["transformer"] and spec["transformer"]["containers"][0]["image"] == "ghcr.io/acme/transformer:1.0"

@@ -101,3 +101,34 @@ QUIET = [
 @pytest.mark.parametrize("spec", [case[1] for case in QUIET], ids=[case[0] for case in QUIET])
 def test_llm_rule_stays_quiet(tmp_path, spec):
     assert findings(tmp_path, spec, **KSERVE_017, gpuClasses={"t4": {"resource": "nvidia.com/gpu", "maxPerPod": 2, "quota": 4}}) == []
+
+
+@needs_shared
+def test_autoscaled_llm_renders_scaling_and_no_replicas_and_is_budgeted_at_its_most(tmp_path):
+    spec = LLM + ONE_T4 + "    scaling: {minReplicas: 1, maxReplicas: 3, wva: {actuator: keda, variantCost: '12.5'}}\n"
+    result = compile_text(tmp_path, spec, **KSERVE_017)
+    assert result.ok, [d.format() for d in result.diagnostics]  # validated against the CRD and its CEL rules
+    body = llm_object(result)
+    assert body["spec"]["scaling"] == {"minReplicas": 1, "maxReplicas": 3, "wva": {"keda": {}, "variantCost": "12.5"}}
+    assert "replicas" not in body["spec"]
+    # KServe's LLM controller owns the replicas: the compiler renders no HPA or ScaledObject of its own
+    assert not [m for m in result.manifests if m.kind in ("HorizontalPodAutoscaler", "ScaledObject")]
+    [line] = result.gpu_budget
+    assert [(share.service, share.gpus) for share in line.shares] == [("iris", 3)]
+
+
+@needs_shared
+def test_llm_scaled_by_keda_triggers_renders_them(tmp_path):
+    trigger = "{type: prometheus, metadata: {serverAddress: 'http://prometheus.monitoring:9090', query: 'sum(vllm:num_requests_waiting)', threshold: '5'}}"
+    result = compile_text(tmp_path, LLM + ONE_T4 + f"    scaling:\n      maxReplicas: 2\n      keda: {{triggers: [{trigger}], pollingInterval: 15}}\n", **KSERVE_017)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    keda = llm_object(result)["spec"]["scaling"]["keda"]
+    assert keda == {"triggers": [{"type": "prometheus", "metadata": {"serverAddress": "http://prometheus.monitoring:9090", "query": "sum(vllm:num_requests_waiting)", "threshold": "5"}}], "pollingInterval": 15}
+
+
+@needs_shared
+def test_autoscaled_llm_above_the_quota_points_at_max_replicas(tmp_path):
+    spec = LLM + ONE_T4 + "    scaling:\n      maxReplicas: 3\n      wva: {}\n"
+    assert findings(tmp_path, spec, **KSERVE_017, gpuClasses={"t4": {"resource": "nvidia.com/gpu", "quota": 2}}) == [
+        f"{AT}:11:7: error[LLM-GPU]: the decode pool uses 3 pods × 1 GPU = 3 GPUs of class 't4', above the quota of 2 — lower scaling.maxReplicas or raise the quota"
+    ]

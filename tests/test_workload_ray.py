@@ -81,3 +81,49 @@ QUIET = [
 @pytest.mark.parametrize("spec", [case[1] for case in QUIET], ids=[case[0] for case in QUIET])
 def test_ray_rule_stays_quiet(tmp_path, spec):
     assert findings(tmp_path, spec) == []
+
+
+# ---------------------------------------------------------------- a Ray cluster the environment shares
+
+SHARED_CLUSTER = {
+    "image": "rayproject/ray:2.41.0-py311-gpu",
+    "rayVersion": "2.41.0",
+    "autoscaling": True,
+    "head": {"startParams": {"num-cpus": "0", "dashboard-host": "0.0.0.0"}, "resources": {"limits": {"cpu": "2", "memory": "8Gi"}}},
+    "workers": [{"name": "gpu-worker", "minReplicas": 1, "replicas": 1, "maxReplicas": 3, "gpu": {"class": "t4"}, "startParams": {"num-gpus": "1"}}],
+}
+ON_SHARED = "  mode: ray\n  ray:\n    cluster: shared-gpu\n"
+
+
+@needs_shared
+def test_environment_cluster_is_rendered_validated_and_counted_in_the_budget(tmp_path):
+    result = compile_text(tmp_path, ON_SHARED, rayClusters={"shared-gpu": SHARED_CLUSTER})
+    assert result.ok, [d.format() for d in result.diagnostics]
+    [cluster] = [m for m in result.manifests if m.kind == "RayCluster"]
+    assert (cluster.namespace, cluster.name) == ("ml-prod", "shared-gpu")
+    spec = cluster.body["spec"]
+    assert spec["enableInTreeAutoscaling"] is True and spec["rayVersion"] == "2.41.0"
+    assert spec["headGroupSpec"]["rayStartParams"] == {"dashboard-host": "0.0.0.0", "num-cpus": "0"}
+    [group] = spec["workerGroupSpecs"]
+    assert (group["minReplicas"], group["replicas"], group["maxReplicas"]) == (1, 1, 3)
+    assert group["template"]["spec"]["containers"][0]["resources"] == {"limits": {"nvidia.com/gpu": 1}, "requests": {"nvidia.com/gpu": 1}}
+    # no RayService: KubeRay cannot put one on an existing cluster (kuberay#1542); the route to its Serve port instead
+    assert not [m for m in result.manifests if m.kind == "RayService"]
+    [service] = [m for m in result.manifests if m.kind == "Service" and m.name == "iris-serve"]
+    assert service.body["spec"] == {"selector": {"ray.io/cluster": "shared-gpu", "ray.io/node-type": "head"}, "ports": [{"name": "http", "port": 8000, "protocol": "TCP", "targetPort": 8000}]}
+    [line] = result.gpu_budget
+    assert [(share.service, share.gpus) for share in line.shares] == [("raycluster/shared-gpu/gpu-worker", 3)]
+
+
+@needs_shared
+def test_environment_cluster_is_rendered_without_a_service_on_it(tmp_path):
+    result = compile_text(tmp_path, "  mode: knative\n  predictor:\n    model: {format: sklearn, storageUri: gs://b/m}\n", rayClusters={"shared-gpu": SHARED_CLUSTER})
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert [m.name for m in result.manifests if m.kind == "RayCluster"] == ["shared-gpu"]
+
+
+@needs_shared
+def test_environment_cluster_mistake_is_located_in_the_environment_file(tmp_path):
+    head = {**SHARED_CLUSTER["head"], "startParams": {"num-cpus": 0}}
+    lines = findings(tmp_path, ON_SHARED, rayClusters={"shared-gpu": {**SHARED_CLUSTER, "head": head}})
+    assert len(lines) == 1 and lines[0].startswith("environments/prod.yaml:") and "error[RAY-02]: rayStartParams num-cpus of the head of Ray cluster 'shared-gpu' is 0, not a string" in lines[0]

@@ -14,8 +14,8 @@ from .result import ResourceChange, SummaryItem
 
 TOPIC_RANK = {topic: rank for rank, topic in enumerate(("resources", *TOPICS))}
 
-# Workload kinds a reviewer knows by name alone ("sklearn-iris: canary weight ...").
-PRIMARY_KINDS = frozenset({"InferenceService", "LLMInferenceService", "InferenceGraph"})
+# Workload kinds a reviewer knows by name alone ("sklearn-iris: canary weight ...", "ray-summarizer: nvidia.com/gpu ...").
+PRIMARY_KINDS = frozenset({"InferenceService", "LLMInferenceService", "InferenceGraph", "RayService", "RayCluster"})
 SHORT_KIND = {"HorizontalPodAutoscaler": "HPA", "ScaledObject": "KEDA ScaledObject"}
 # A changed resource without a known fact is summarised by its first few changed fields.
 MAX_PATHS_NAMED = 3

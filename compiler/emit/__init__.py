@@ -42,6 +42,7 @@ ENVIRONMENT_EMITTERS += (modelmesh.emit_environment, modelmesh_routing.emit)
 
 # Workloads beyond one predictor (docs/workloads.md): an LLM's LLMInferenceService, a pipeline's InferenceGraph, a Ray Serve app's RayService.
 SERVICE_EMITTERS += (llm.emit, graph.emit, ray.emit)
+ENVIRONMENT_EMITTERS += (ray.emit_environment,)  # the environment's shared RayClusters
 
 # Exposure through a Kubernetes Ingress or a Gateway API HTTPRoute (spec/exposure.py) and opt-in load tests (spec/loadtest.py).
 SERVICE_EMITTERS += (ingress.emit, httproute.emit, loadtest.emit)

@@ -53,6 +53,10 @@ def component_body(component: ComponentPlan, plan: ServicePlan) -> dict:
         "tolerations": [dict(toleration) for toleration in gpu.tolerations] if gpu else [],
         "runtimeClassName": gpu.runtime_class_name if gpu else None,
     }
+    if component.version_override and plan.canary_traffic_percent is not None:
+        # Knative's native canary: the newest version's transformer is a new revision of the
+        # transformer too, given the version's weight like the predictor's.
+        body["canaryTrafficPercent"] = plan.canary_traffic_percent
     if getattr(spec, "art", None) is not None:
         body["art"] = _art(component)
     else:

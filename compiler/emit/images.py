@@ -128,6 +128,22 @@ def _predictor_models(manifest: Manifest) -> Iterator[tuple[str, dict]]:
         yield "/spec/predictor/model", model
 
 
+def _implied(manifest: Manifest) -> Iterator[tuple[str, str]]:
+    """(pointer, implied image name) of each part of the object whose image KServe fills in: the
+    ART explainer, and an LLMInferenceService's vLLM container and scheduler without an image."""
+    spec = manifest.body.get("spec") or {}
+    if manifest.kind == "InferenceService" and isinstance((spec.get("explainer") or {}).get("art"), dict):
+        yield "/spec/explainer/art", kserve_runtimes.ART_EXPLAINER
+    if manifest.kind == "LLMInferenceService":
+        for pool in ("", "/prefill"):
+            body = spec if not pool else spec.get("prefill")
+            containers = ((body or {}).get("template") or {}).get("containers") or [] if isinstance(body, dict) else []
+            if isinstance(body, dict) and not any(isinstance(c, dict) and c.get("image") for c in containers):
+                yield f"/spec{pool}/template", kserve_runtimes.LLM_TEMPLATE
+        if isinstance((spec.get("router") or {}).get("scheduler"), dict):
+            yield "/spec/router/scheduler", kserve_runtimes.LLM_SCHEDULER
+
+
 def runtime_of(model: dict, namespace: str, runtimes: list[kserve_runtimes.Runtime]) -> tuple[str, str] | None:
     """(image, description of the runtime) KServe runs for a predictor model, or None if none qualifies."""
     runtime = kserve_runtimes.select_runtime(model, namespace, runtimes)
@@ -152,6 +168,10 @@ def list_images(manifests: list[Manifest], env: Environment) -> list[ImageRef]:
             upstream, runtime = picked
             image = _normalised(image_ref.mirrored(upstream, mirror) if _parses(upstream) else upstream)
             found.append(ImageRef(image, _upstream(image, mirror), manifest.service, manifest.display_name, pointer, runtime, manifest.origin_of(pointer)))
+        for pointer, name in _implied(manifest):
+            upstream, where = kserve_runtimes.implied_image(name, parse_version(env.spec.versions.kserve), env.spec.images.runtimes)
+            image = _normalised(image_ref.mirrored(upstream, mirror) if _parses(upstream) else upstream)
+            found.append(ImageRef(image, _upstream(image, mirror), manifest.service, manifest.display_name, pointer, where, manifest.origin_of(pointer)))
     return sorted(set(found), key=lambda ref: (ref.image, ref.object, ref.pointer))
 
 

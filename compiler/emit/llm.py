@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..errors import Location
 from ..plan.llm import LlmPlan, PoolPlan
+from ..spec.llm import LlmScaling
 from ..plan.service import ServicePlan
 from ..spec.models import Environment
 from .manifest import Manifest, drop_empty
@@ -33,10 +34,26 @@ def _pod(pool: PoolPlan, image: str | None) -> dict:
     )
 
 
+def _scaling(scaling: LlmScaling | None) -> dict | None:
+    """spec.scaling: KServe's LLM controller creates the VariantAutoscaling and the HPA or
+    ScaledObject from it (kserve#5130, #5194; direct KEDA #5839)."""
+    if scaling is None:
+        return None
+    body: dict = {"minReplicas": scaling.min_replicas, "maxReplicas": scaling.max_replicas}
+    if scaling.wva is not None:
+        body["wva"] = {scaling.wva.actuator: {}, **({"variantCost": scaling.wva.variant_cost} if scaling.wva.variant_cost else {})}
+    if scaling.keda is not None:
+        keda = scaling.keda
+        triggers = [trigger.model_dump(by_alias=True, exclude_none=True) for trigger in keda.triggers]
+        body["keda"] = drop_empty({"triggers": triggers, "pollingInterval": keda.polling_interval, "cooldownPeriod": keda.cooldown_period})
+    return {key: value for key, value in body.items() if value is not None}
+
+
 def _pool(pool: PoolPlan, image: str | None) -> dict:
     spec = pool.spec
     body = {
         "replicas": spec.replicas,
+        "scaling": _scaling(spec.scaling),
         "parallelism": spec.parallelism.model_dump(by_alias=True, exclude_none=True),
         "template": _pod(pool, image),
     }
@@ -68,6 +85,7 @@ def _origins(plan: ServicePlan) -> dict[str, Location]:
         origins[f"/spec/model/{key}"] = plan.locate(*llm, "model", key)
     for at, spec_at in (("/spec", llm), ("/spec/prefill", llm + ("prefill",))):
         origins[at + "/replicas"] = plan.locate(*spec_at, "replicas")
+        origins[at + "/scaling"] = plan.locate(*spec_at, "scaling")
         origins[at + "/parallelism"] = plan.locate(*spec_at, "parallelism")
         for pod in ("template", "worker"):
             origins[f"{at}/{pod}"] = plan.locate(*spec_at, "gpu")

@@ -116,9 +116,7 @@ class _Tree:
                 self.certificates[(m.namespace, secret)].append(m)
             elif (m.group, m.kind) == ("", "Secret"):
                 self.secrets.add((m.namespace, m.name))
-            labels = _pod_labels(m)
-            if labels is not None:
-                self.pod_labels[m.namespace].append(labels)
+            self.pod_labels[m.namespace].extend(_pod_label_sets(m))
 
     def has(self, group: str, kind: str, namespace: str, name: str) -> bool:
         return (group, kind, namespace, name) in self.objects
@@ -131,16 +129,24 @@ class _Tree:
         return found
 
 
-def _pod_labels(m: Manifest) -> dict | None:
-    """The labels of the pods an object runs, as far as the tree says."""
+def _pod_label_sets(m: Manifest) -> list[dict]:
+    """The labels of the pods an object runs, as far as the tree says (one set per kind of pod)."""
     if m.kind == "InferenceService":
         labels = dict(_get(m.body, "metadata", "labels") or {})
         labels.update(_get(m.body, "spec", "predictor", "labels") or {})
         labels.update({upstream.INFERENCESERVICE_POD_LABEL: m.name, "component": "predictor"})
-        return labels
+        return [labels]
+    if m.kind == "InferenceGraph":  # KServe labels the router's pods with the graph's name
+        return [{**dict(_get(m.body, "metadata", "labels") or {}), upstream.INFERENCEGRAPH_POD_LABEL: m.name}]
+    if m.group == "ray.io" and m.kind in ("RayCluster", "RayService"):
+        cluster = _get(m.body, "spec") if m.kind == "RayCluster" else _get(m.body, "spec", "rayClusterConfig")
+        # KubeRay labels a RayCluster's pods with its name; a RayService's cluster has a generated one.
+        own = {upstream.RAY_CLUSTER_POD_LABEL: m.name} if m.kind == "RayCluster" else {}
+        groups = [_get(cluster, "headGroupSpec")] + [group for _, group in _items(cluster, "workerGroupSpecs")]
+        return [{**dict(_get(group, "template", "metadata", "labels") or {}), **own} for group in groups if isinstance(group, dict)]
     if (m.group, m.kind) in (("apps", "Deployment"), ("apps", "StatefulSet")):
-        return dict(_get(m.body, "spec", "template", "metadata", "labels") or {})
-    return None
+        return [dict(_get(m.body, "spec", "template", "metadata", "labels") or {})]
+    return []
 
 
 # ---------------------------------------------------------------- one check per referring kind

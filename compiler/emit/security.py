@@ -54,14 +54,17 @@ def allow_rules(access: AccessPlan) -> list[dict]:
     rules = [{"from": sources}] if sources else []
     if access.open_paths:
         rules.append({"to": [{"operation": {"paths": list(access.open_paths)}}]})
+    if access.guarded_ports:
+        rules.append({"to": [{"operation": {"notPorts": list(access.guarded_ports)}}]})
     return rules
 
 
 def require_jwt_rule(access: AccessPlan) -> dict:
     assert access.jwt is not None
     rule: dict = {"from": [{"source": {"notRequestPrincipals": [jwt_principals(access.jwt)]}}]}
-    if access.open_paths:
-        rule["to"] = [{"operation": {"notPaths": list(access.open_paths)}}]
+    operation = {key: list(value) for key, value in (("notPaths", access.open_paths), ("ports", access.guarded_ports)) if value}
+    if operation:
+        rule["to"] = [{"operation": operation}]
     return rule
 
 

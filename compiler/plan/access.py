@@ -36,6 +36,10 @@ class AccessPlan:
     request_principals: tuple[str, ...]  # JWT identities allowed from any peer
     open_paths: tuple[str, ...]  # paths any peer may call: Knative's probes and metrics
     jwt: JwtRule | None
+    # Ports the policies guard; empty: all. A Ray cluster's pods call each other and KubeRay's
+    # operator calls the dashboard on their other ports (GCS 6379, dashboard 8265, object
+    # transfer), so only the Serve port is guarded there (plan/endpoints.py).
+    guarded_ports: tuple[str, ...] = ()
 
     @property
     def needs_peer_identity(self) -> bool:
@@ -95,13 +99,21 @@ def _gateway_sources(env: Environment) -> tuple[list[str], list[str]]:
     return [gateway.namespace], []
 
 
-def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
-    """The access decisions for one service, or None when it gets no access policies."""
+# Modes whose pods Knative does not run (every other mode's requests may arrive through the
+# activator: an InferenceGraph's router is a Knative Service under KServe's default Serverless
+# mode); a Ray cluster's pods are KubeRay's.
+NOT_KNATIVE_MODES = ("standard", "ray")
+
+
+def plan_access(service: ModelService, env: Environment, selector: dict[str, str] | None = None, guarded_ports: tuple[str, ...] = ()) -> AccessPlan | None:
+    """The access decisions for one service, or None when it gets no access policies. `selector`:
+    the pods of a workload that does not carry the service's name label; `guarded_ports`: the only
+    ports its policies guard (plan/endpoints.py)."""
     access = requested_access(service.spec)
     mesh = env.spec.mesh
     if access is None or mesh is None:
         return None
-    knative = service.spec.mode != "standard"
+    knative = service.spec.mode not in NOT_KNATIVE_MODES
     namespaces = list(access.allow_namespaces)
     principals = []
     for entry in access.allow_service_accounts:
@@ -133,7 +145,7 @@ def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
     named_callers = access.allow_namespaces or access.allow_service_accounts
     own = workload_mtls(access, env)
     return AccessPlan(
-        selector=workload_selector(service.metadata.name),
+        selector=selector or workload_selector(service.metadata.name),
         workload_mtls=own,
         mtls=own or namespace_mtls(env),
         namespaces=tuple(sorted(set(namespaces))),
@@ -141,6 +153,7 @@ def plan_access(service: ModelService, env: Environment) -> AccessPlan | None:
         request_principals=(jwt_principals(access.jwt),) if access.jwt and not named_callers else (),
         open_paths=upstream.KNATIVE_SYSTEM_PATHS if knative else (),
         jwt=access.jwt,
+        guarded_ports=guarded_ports,
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..errors import Diagnostic, Location
 from .llm import llm_gpu_shares
+from .ray import environment_clusters
 from .service import ServicePlan
 from ..source.resolve import Layer
 from ..spec.models import Environment
@@ -76,12 +77,15 @@ def gpu_budget(plans: list[ServicePlan], env: Environment) -> list[BudgetLine]:
         for share, class_name, pods, per_pod in llm_gpu_shares(plan):  # an LLM's pools (plan/llm.py)
             if class_name in shares:
                 shares[class_name].append(BudgetShare(share, pods, per_pod))
-        for group in plan.ray.workers if plan.ray else ():  # a Ray worker group at its most workers
-            if group.gpu is not None and group.gpu.class_name in shares:
-                shares[group.gpu.class_name].append(BudgetShare(f"{plan.name}/{group.spec.name}", group.spec.max_replicas, group.gpu.count))
+        for group, gpu, pods in plan.ray.cluster.gpu_groups() if plan.ray and plan.ray.cluster else ():  # a Ray group at its most pods
+            if gpu.class_name in shares:
+                shares[gpu.class_name].append(BudgetShare(f"{plan.name}/{group}", pods, gpu.count))
         for component in plan.components:  # a transformer or explainer on GPUs counts as its own share
             if component.gpu is not None and component.gpu.class_name in shares:
                 shares[component.gpu.class_name].append(BudgetShare(f"{plan.name}/{component.kind}", component.ceiling, component.gpu.count))
+    for cluster in environment_clusters(env):  # the environment's shared Ray clusters
+        for group, gpu, pods in cluster.gpu_groups():
+            shares[gpu.class_name].append(BudgetShare(f"raycluster/{cluster.name}/{group}", pods, gpu.count))
     return [
         BudgetLine(env.metadata.name, name, gpu_class.resource, gpu_class.memory, gpu_class.quota, tuple(shares[name]))
         for name, gpu_class in sorted(env.spec.gpu_classes.items())

@@ -24,6 +24,7 @@ class ComponentPlan:
     gpu: GpuPlacement | None
     security_context: dict | None
     ceiling: int | None  # most replicas; None when unbounded (Knative without maxReplicas)
+    version_override: bool = False  # a version's own transformer (spec.versions[].transformer)
 
 
 def service_components(service: ModelService) -> list[tuple[str, ComponentBase]]:

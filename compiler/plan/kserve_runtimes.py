@@ -128,7 +128,7 @@ def default_runtimes(kserve_version: tuple[int, int, int], overrides: dict[str, 
             reference, source = overrides[name], "environment spec.images.runtimes"
         runtimes.append(Runtime(name, reference, formats, protocols, source=source))
     # Runtimes of the cluster that KServe does not ship: known by name only (model.runtime picks them).
-    defaults = {entry[0] for entry in _DEFAULT_RUNTIMES}
+    defaults = {entry[0] for entry in _DEFAULT_RUNTIMES} | set(_IMPLIED_IMAGES)
     for name, reference in sorted((overrides or {}).items()):
         if name not in defaults:
             runtimes.append(Runtime(name, reference, (), ("v1", "v2", "grpc-v1", "grpc-v2"), source="environment spec.images.runtimes"))
@@ -221,3 +221,28 @@ def runtime_image(runtime: Runtime, model: dict) -> str:
     if uses_gpu and runtime.name in GPU_TAGGED_RUNTIMES and parsed.tag and not parsed.digest and not parsed.tag.endswith("-gpu"):
         return with_tag(runtime.image, f"{parsed.tag}-gpu")
     return runtime.image
+
+
+# ---------------------------------------------------------------- images KServe fills in
+
+# Objects that name no image of their own, whose image KServe's configuration supplies; the same
+# environment `spec.images.runtimes` map overrides them by these names. (name → image, tag, where)
+ART_EXPLAINER = "art-explainer"
+LLM_TEMPLATE = "kserve-config-llm-template"
+LLM_SCHEDULER = "kserve-config-llm-scheduler"
+_IMPLIED_IMAGES: dict[str, tuple[str, str | None, str]] = {
+    # inferenceservice-config `explainers.art`: image kserve/art-explainer, defaultImageVersion the release's tag.
+    ART_EXPLAINER: ("kserve/art-explainer", None, "inferenceservice-config explainers.art"),
+    # LLMInferenceServiceConfigs KServe ships (config/llmisvc/config-llm-template.yaml and
+    # config-llm-scheduler.yaml, charts v0.16.0): vLLM run by llm-d, and llm-d's inference scheduler.
+    LLM_TEMPLATE: ("ghcr.io/llm-d/llm-d", "0.0.8", "LLMInferenceServiceConfig kserve-config-llm-template (vLLM)"),
+    LLM_SCHEDULER: ("ghcr.io/llm-d/llm-d-inference-scheduler", "v0.2.0", "LLMInferenceServiceConfig kserve-config-llm-scheduler"),
+}
+
+
+def implied_image(name: str, kserve_version: tuple[int, int, int], overrides: dict[str, str] | None = None) -> tuple[str, str]:
+    """(image, where it comes from) of an image KServe fills in for an object that names none."""
+    if overrides and name in overrides:
+        return overrides[name], f"environment spec.images.runtimes {name}"
+    image, tag, where = _IMPLIED_IMAGES[name]
+    return f"{image}:{tag or _release_tag(kserve_version)}", f"KServe {_release_tag(kserve_version)} {where}"

@@ -49,6 +49,13 @@ def pods_per_replica(pool: LlmPool) -> int:
     return 1
 
 
+def most_replicas(pool: LlmPool) -> int:
+    """The replicas a pool can run at most: its autoscaler's bound, or its fixed count (KServe's default 1)."""
+    if pool.scaling is not None:
+        return pool.scaling.max_replicas
+    return 1 if pool.replicas is None else pool.replicas
+
+
 def _pool(pool: LlmPool, env: Environment) -> PoolPlan:
     gpu = gpu_placement(pool.gpu, env.spec.gpu_classes)
     return PoolPlan(pool, gpu, resources_with_gpu(pool.resources, gpu), pods_per_replica(pool))
@@ -82,6 +89,5 @@ def llm_gpu_shares(plan: ServicePlan) -> list[tuple[str, str, int | None, int]]:
     shares = []
     for suffix, pool in (("", llm.main), ("/prefill", llm.prefill)):
         if pool is not None and pool.gpu is not None:
-            replicas = 1 if pool.spec.replicas is None else pool.spec.replicas
-            shares.append((f"{plan.name}{suffix}", pool.gpu.class_name, replicas * pool.pods_per_replica, pool.gpu.count))
+            shares.append((f"{plan.name}{suffix}", pool.gpu.class_name, most_replicas(pool.spec) * pool.pods_per_replica, pool.gpu.count))
     return shares

@@ -302,6 +302,35 @@ def plan_traffic(service: ModelService, env: Environment) -> TrafficPlan:
     )
 
 
+def endpoint_traffic(service: ModelService, env: Environment, destination: Destination, mesh_host: str | None) -> TrafficPlan:
+    """The routes of a workload that is not an InferenceService but has one HTTP endpoint (an
+    InferenceGraph's router, a Ray Serve app: plan/endpoints.py): the same TrafficPlan as a
+    service's single predictor, so the same emitters render its route, gateway host and certificate."""
+    spec = service.spec
+    public = _gateway_hosts(service, env)
+    hosts = tuple(public) + ((mesh_host,) if mesh_host else ())
+    gateways = ([naming.gateway_ref(env)] if public and env.spec.mesh is not None else []) + ([MESH_GATEWAY] if mesh_host else [])
+    routed = spec.exposure.public or (mesh_host is not None and has_route_settings(service))
+    return TrafficPlan(
+        service=service.metadata.name,
+        namespace=env.spec.namespace,
+        mode=spec.mode or "",
+        strategy="single",
+        weights=(),
+        destinations=(destination,),
+        subset_rules=(),
+        hosts=hosts,
+        gateways=tuple(gateways),
+        virtual_service=env.spec.mesh is not None and routed,
+        timeout_seconds=spec.exposure.timeout_seconds,
+        retries=_retries(service),
+        match_headers=_header_match(spec.exposure),
+        mesh_service=None,
+        custom_domain=spec.exposure.custom_domain,
+        domain_mapping_target=None,
+    )
+
+
 # ---------------------------------------------------------------- model names in a split
 
 

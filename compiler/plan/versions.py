@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import naming
-from .components import plan_components
+from .components import ComponentPlan, plan_components
+from .endpoints import ENDPOINT_MODES, with_endpoint
 from .llm import MODE as LLM, lower_llm
 from .ray import plan_ray
 from .service import CanaryPlan, ServicePlan, lower_service
@@ -28,13 +29,27 @@ def version_view(service: ModelService, index: int, predictor: Predictor | None 
 
 
 def version_layer(layer: Layer, index: int) -> Layer:
-    """The resolved document with version `index`'s predictor at spec.predictor, positions included."""
-    at = ("spec", "versions", index, "predictor")
-    own = Layer.of(layer, at)
-    positions = {path: location for path, location in layer.positions.items() if path[:2] != ("spec", "predictor")}
-    positions.update({("spec", "predictor") + path: location for path, location in own.positions.items()})
-    data = {**layer.data, "spec": {**layer.data["spec"], "predictor": own.data}}
-    return Layer(data, positions, layer.path)
+    """The resolved document with version `index`'s predictor at spec.predictor (and its
+    transformer at spec.transformer, when it sets one), positions included."""
+    version = layer.data["spec"]["versions"][index]
+    keys = ("predictor", "transformer") if isinstance(version, dict) and isinstance(version.get("transformer"), dict) else ("predictor",)
+    positions = {path: location for path, location in layer.positions.items() if path[:2] not in [("spec", key) for key in keys]}
+    spec = dict(layer.data["spec"])
+    for key in keys:
+        own = Layer.of(layer, ("spec", "versions", index, key))
+        positions.update({("spec", key) + path: location for path, location in own.positions.items()})
+        spec[key] = own.data
+    return Layer({**layer.data, "spec": spec}, positions, layer.path)
+
+
+def version_components(service: ModelService, env: Environment, version: str | None) -> tuple[ComponentPlan, ...]:
+    """The components of one version's InferenceService: the service's, with the version's own
+    transformer when it sets one (already merged onto spec.transformer by the resolve stage)."""
+    own = next((v.transformer for v in service.spec.versions if v.name == version), None)
+    if own is None:
+        return plan_components(service, env)
+    view = service.model_copy(update={"spec": service.spec.model_copy(update={"transformer": own})})
+    return tuple(replace(c, version_override=True) if c.kind == "transformer" else c for c in plan_components(view, env))
 
 
 def _model_keeps_service_name(predictor: Predictor, service: str, env: Environment) -> Predictor:
@@ -58,8 +73,11 @@ def lower_service_plans(service: ModelService, env: Environment, layer: Layer, s
     and its transformer and explainer (or, for `mode: ray`, its Ray cluster)."""
     if service.spec.mode == LLM:
         return [lower_llm(service, env, layer, source)]
-    components, ray = plan_components(service, env), plan_ray(service, env)
-    return [replace(plan, components=components, ray=ray) for plan in _lower_service_plans(service, env, layer, source)]
+    ray = plan_ray(service, env)
+    plans = [replace(plan, components=version_components(service, env, plan.version), ray=ray) for plan in _lower_service_plans(service, env, layer, source)]
+    if service.spec.mode in ENDPOINT_MODES:  # an InferenceGraph's router, a Ray Serve app: routes and access
+        return [with_endpoint(plan, service, env, ray) for plan in plans]
+    return plans
 
 
 def _lower_service_plans(service: ModelService, env: Environment, layer: Layer, source: str) -> list[ServicePlan]:

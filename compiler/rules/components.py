@@ -7,6 +7,7 @@ from typing import Iterator
 from .. import upstream
 from ..plan.components import service_components
 from ..plan.modelmesh import MODE as MODELMESH
+from ..plan.traffic import ROUTED_MODES, strategy
 from .registry import Finding, RuleContext, rule
 
 
@@ -72,3 +73,23 @@ def component_gpu(ctx: RuleContext) -> Iterator[Finding]:
             for name in sorted(getattr(resources, section) if resources else {}):
                 if upstream.is_gpu_resource(name):
                     yield Finding(at + ("resources", section, name), f"the {kind} asks for {name} in resources", f"use {kind}.gpu with a class instead")
+
+
+@rule("COMP-04", "a version's own transformer changes the service's, where KServe renders one per version", source="KServe v1beta1 canary (spec.canary[] holds predictors only, kserve#5672); ComponentExtensionSpec.canaryTrafficPercent")
+def version_transformer(ctx: RuleContext) -> Iterator[Finding]:
+    """`versions[].transformer` is what a version changes in `spec.transformer` (its image,
+    resources…), merged onto it like a version's predictor. It needs a service transformer to
+    change. A split service renders it in the version's own InferenceService, and Knative's native
+    canary as the transformer's new revision with the version's weight; KServe's `spec.canary[]`
+    (Standard mode, v0.20) holds predictors only, so a canary version's transformer there would
+    silently be the stable one's: use `canaryStrategy: split`."""
+    spec = ctx.service.spec
+    chosen = strategy(ctx.service, ctx.environment) if spec.mode in ROUTED_MODES else None
+    for index, version in enumerate(spec.versions):
+        if version.transformer is None:
+            continue
+        at = ("spec", "versions", index, "transformer")
+        if spec.transformer is None:
+            yield Finding(at, f"version {version.name!r} changes a transformer the service does not have", "add spec.transformer (every version shares it), or remove the version's transformer")
+        elif chosen == "canary" and index > 0:
+            yield Finding(at, f"version {version.name!r} is one of KServe's spec.canary[], which holds predictors only: its transformer would not be rendered", "set canaryStrategy: split (an InferenceService per version), or remove the version's transformer")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from ..plan.access import PERMISSIVE, STRICT, plan_access, requested_access, split_service_account
+from ..plan.access import NOT_KNATIVE_MODES, PERMISSIVE, STRICT, plan_access, requested_access, split_service_account
 from .registry import Finding, RuleContext, rule
 
 ACCESS = ("spec", "access")
@@ -31,7 +31,7 @@ def access_needs_mtls(ctx: RuleContext) -> Iterator[Finding]:
     plan = plan_access(ctx.service, ctx.environment)
     if plan is None or not plan.needs_peer_identity or plan.mtls != PERMISSIVE:
         return
-    knative = " and the activator's namespace (Knative mode)" if ctx.service.spec.mode != "standard" else ""
+    knative = " and the activator's namespace (Knative mode)" if ctx.service.spec.mode not in NOT_KNATIVE_MODES else ""
     where = ACCESS + ("mtls",) if access.mtls else ACCESS
     origin = "access.mtls" if access.mtls else f"mesh.mtls in environments/{ctx.env_name}.yaml"
     yield Finding(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import upstream
-from ..plan.llm import MODE, pods_per_replica
+from ..plan.llm import MODE, most_replicas, pods_per_replica
 from ..spec.llm import LlmPool
 from .registry import Finding, RuleContext, rule
 
@@ -116,14 +116,15 @@ def llm_gpu(ctx: RuleContext) -> Iterator[Finding]:
     for at, what, pool in _pools(ctx):
         if pool.gpu is not None:
             gpu_class = classes.get(pool.gpu.class_)
-            pods = (1 if pool.replicas is None else pool.replicas) * pods_per_replica(pool)
+            pods = most_replicas(pool) * pods_per_replica(pool)
             if gpu_class is None:
                 known = f"use one of: {', '.join(sorted(classes))}" if classes else f"add it to environments/{ctx.env_name}.yaml spec.gpuClasses"
                 yield Finding(at + ("gpu", "class"), f"GPU class {pool.gpu.class_!r} of {what} is not defined in environment {ctx.env_name!r}", known)
             elif gpu_class.max_per_pod is not None and pool.gpu.count > gpu_class.max_per_pod:
                 yield Finding(at + ("gpu", "count"), f"{pool.gpu.count} GPUs of class {pool.gpu.class_!r} per pod of {what}, the class allows {gpu_class.max_per_pod}", f"ask for at most {gpu_class.max_per_pod}, with more tensor or pipeline parallelism across pods")
             elif gpu_class.quota is not None and pods * pool.gpu.count > gpu_class.quota:
-                yield Finding(at + ("replicas",), f"{what} uses {pods} pods × {pool.gpu.count} GPU = {pods * pool.gpu.count} GPUs of class {pool.gpu.class_!r}, above the quota of {gpu_class.quota}", "lower replicas or raise the quota")
+                bound = ("scaling", "maxReplicas") if pool.scaling else ("replicas",)
+                yield Finding(at + bound, f"{what} uses {pods} pods × {pool.gpu.count} GPU = {pods * pool.gpu.count} GPUs of class {pool.gpu.class_!r}, above the quota of {gpu_class.quota}", f"lower {'.'.join(bound)} or raise the quota")
         for section in ("limits", "requests"):
             for name in sorted(getattr(pool.resources, section) if pool.resources else {}):
                 if upstream.is_gpu_resource(name):
@@ -143,3 +144,30 @@ def llm_router(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(LLM + ("router", "scheduler"), "a prefill pool without the scheduler receives no requests", "set router.scheduler: true, or remove prefill")
     if router.scheduler_replicas is not None and router.scheduler_replicas < 1:
         yield Finding(LLM + ("router", "schedulerReplicas"), f"the scheduler has {router.scheduler_replicas} replicas", "run at least 1, or set scheduler: false")
+
+
+@rule("LLM-05", "an LLM pool autoscales with one mechanism, bounds in order, and no fixed replicas beside it", source="KServe LLMInferenceService CRD spec.scaling CEL rules (kserve#5130, #5194, #5839); KServe docs llmisvc-autoscaling")
+def llm_scaling(ctx: RuleContext) -> Iterator[Finding]:
+    """`scaling` replaces `replicas` (the CRD refuses both): KServe's LLM controller creates the
+    autoscaler, so the compiler renders none and the replicas have one owner. It scales with
+    exactly one of `wva` (llm-d's Workload Variant Autoscaler, actuated by an HPA or KEDA) and
+    `keda` (your own triggers, at least one); minReplicas is at most maxReplicas; the decode and
+    prefill pools use the same actuator (KServe's webhook)."""
+    actuators = {}
+    for at, what, pool in _pools(ctx):
+        scaling = pool.scaling
+        if scaling is None:
+            continue
+        where = at + ("scaling",)
+        if pool.replicas is not None:
+            yield Finding(at + ("replicas",), f"{what} sets both replicas and scaling", "remove replicas: the autoscaler decides them between minReplicas and maxReplicas")
+        if (scaling.wva is None) == (scaling.keda is None):
+            yield Finding(where, f"{what} scales with {'both wva and keda' if scaling.wva else 'neither wva nor keda'}", "set exactly one: wva: {actuator: hpa} (llm-d's autoscaler) or keda: {triggers: [...]}")
+        elif scaling.keda is not None and not scaling.keda.triggers:
+            yield Finding(where + ("keda",), f"{what} scales with KEDA but has no trigger", "add triggers: [{type: prometheus, metadata: {serverAddress: ..., query: ..., threshold: ...}}]")
+        if scaling.min_replicas is not None and scaling.min_replicas > scaling.max_replicas:
+            yield Finding(where + ("minReplicas",), f"{what} has minReplicas {scaling.min_replicas} above maxReplicas {scaling.max_replicas}", f"lower minReplicas to {scaling.max_replicas} or raise maxReplicas")
+        actuators[at] = (scaling.wva.actuator if scaling.wva else "keda") if (scaling.wva is None) != (scaling.keda is None) else None
+    decode, prefill = actuators.get(LLM), actuators.get(LLM + ("prefill",))
+    if decode and prefill and decode != prefill:
+        yield Finding(LLM + ("prefill", "scaling"), f"the prefill pool is actuated by {prefill} and the decode pool by {decode}", f"use the same actuator ({decode}) in both pools")

@@ -31,6 +31,7 @@ _ENVIRONMENT_KEYS = {
     "Issuer": ("spec", "tls", "issuer"),
     "ClusterIssuer": ("spec", "tls", "issuer"),
     "PeerAuthentication": ("spec", "mesh", "mtls"),
+    "RayCluster": ("spec", "rayClusters"),
 }
 
 
@@ -66,9 +67,10 @@ def check_manifests(manifests: list[Manifest], env: Environment, env_layer: Laye
     context = EnvironmentContext(list(manifests), env, env_layer, env_name, {"failed_services": failed_services})
     diagnostics = []
     for current in registered_rules():
-        if current.scope != ENVIRONMENT:
+        check = current.check if current.scope == ENVIRONMENT else current.environment_check
+        if check is None:
             continue
-        for finding in current.check(context):
+        for finding in check(context):
             diagnostics.append(Diagnostic(current.id, finding.message, finding.hint, finding.location, current.severity, finding.key_path, env_name))
     return diagnostics
 

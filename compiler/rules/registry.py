@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from ..errors import Severity
@@ -61,6 +61,9 @@ class Rule:
     # service: checks one service (RuleContext), run by run_rules before lowering;
     # environment: checks an environment and its emitted manifests (rules/manifests.py).
     scope: str = "service"
+    # A service rule that also checks what the environment file declares of the same kind (the
+    # environment's shared Ray clusters under RAY-02..04): run by check_manifests, located there.
+    environment_check: Callable | None = None
 
     @property
     def doc(self) -> str:
@@ -75,6 +78,16 @@ def rule(rule_id: str, summary: str, severity: Severity = "error", source: str =
         if rule_id in REGISTRY:
             raise RuntimeError(f"rule {rule_id} registered twice")
         REGISTRY[rule_id] = Rule(rule_id, summary, severity, check, source, scope)
+        return check
+
+    return register
+
+
+def also_in_environment(rule_id: str) -> Callable[[Callable], Callable]:
+    """Attach an environment check to the registered rule `rule_id` (same ID, same text)."""
+
+    def register(check: Callable) -> Callable:
+        REGISTRY[rule_id] = replace(REGISTRY[rule_id], environment_check=check)
         return check
 
     return register

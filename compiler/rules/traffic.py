@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import naming, upstream
+from ..plan.endpoints import ENDPOINT_MODES
+from ..plan.graph import MODE as GRAPH
 from ..plan.traffic import (
     RESERVED_VERSION_NAMES,
     ROUTED_MODES,
@@ -157,7 +159,7 @@ def routes_have_a_mesh(ctx: RuleContext) -> Iterator[Finding]:
     mesh, the HTTPRoute carries the timeout and header matches (not retries). A header match
     needs exactly one of exact, prefix or regex."""
     spec = ctx.service.spec
-    if not _routed(ctx):
+    if not _routed(ctx) and spec.mode not in ENDPOINT_MODES:  # a graph's router and a Ray Serve app are routed too
         return
     env = ctx.environment
     chosen = strategy(ctx.service, env)
@@ -169,7 +171,7 @@ def routes_have_a_mesh(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(EXPOSURE + ("public",), f"a public service is routed through the environment's Istio gateway, but environment {env.metadata.name!r} has no mesh", "add `mesh:` to the environment")
         elif has_route_settings(ctx.service) and not _carried_by_http_route(ctx.service.spec.exposure):
             yield Finding(EXPOSURE, f"route settings need an Istio VirtualService, but environment {env.metadata.name!r} has no mesh", "add `mesh:` to the environment, or remove timeoutSeconds, retries and matchHeaders")
-    elif spec.mode == "knative" and chosen in ("single", "native") and not spec.exposure.public and has_route_settings(ctx.service):
+    elif spec.mode in ("knative", GRAPH) and chosen in ("single", "native") and not spec.exposure.public and has_route_settings(ctx.service):
         yield Finding(EXPOSURE, "in Knative mode route settings apply to the public route, and this service is not public", "set `exposure.public: true`, or use `predictor.timeoutSeconds` for the revision's timeout")
     if spec.exposure.public and not env.spec.domain:
         yield Finding(EXPOSURE + ("public",), f"a public service is served at <host>.<domain>, but environment {env.metadata.name!r} has no domain", "set `domain:` in the environment")

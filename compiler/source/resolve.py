@@ -173,16 +173,19 @@ def expand_versions(layer: Layer) -> Layer:
     base = spec.get("predictor") if isinstance(spec, dict) else None
     if not isinstance(versions, list) or not isinstance(base, dict):
         return layer
-    base_layer = Layer.of(layer, ("spec", "predictor"))
     data = {**layer.data, "spec": {**spec, "versions": list(versions)}}
     positions = dict(layer.positions)
     for index, version in enumerate(versions):
         if not isinstance(version, dict):
             continue
-        at = ("spec", "versions", index, "predictor")
-        own = Layer.of(layer, at)
-        merged = merge(base_layer, own if isinstance(own.data, dict) else Layer({}, {}, layer.path))
-        data["spec"]["versions"][index] = {**version, "predictor": merged.data}
-        for path, location in merged.positions.items():
-            positions.setdefault(at + path, location)
+        merged_version = dict(version)
+        # A version's transformer is merged too, and only when the version sets one (docs/workloads.md).
+        for key in ("predictor", "transformer") if isinstance(version.get("transformer"), dict) else ("predictor",):
+            at = ("spec", "versions", index, key)
+            own = Layer.of(layer, at)
+            merged = merge(Layer.of(layer, ("spec", key)), own if isinstance(own.data, dict) else Layer({}, {}, layer.path))
+            merged_version[key] = merged.data
+            for path, location in merged.positions.items():
+                positions.setdefault(at + path, location)
+        data["spec"]["versions"][index] = merged_version
     return Layer(data, positions, layer.path)

@@ -38,7 +38,8 @@ class ImagePolicy(SpecModel):
     runtimes: dict[str, ImageText] = Field(
         default_factory=dict,
         description="Image of each serving runtime installed in the cluster, by runtime name (e.g. kserve-sklearnserver), "
-        "when it differs from KServe's default for the environment's version, for example installed pinned by digest.",
+        "when it differs from KServe's default for the environment's version, for example installed pinned by digest; "
+        "also art-explainer, kserve-config-llm-template (vLLM) and kserve-config-llm-scheduler, the images KServe fills in.",
     )
 
     @field_validator("mirror")

@@ -6,6 +6,8 @@ Only base.py and components.py are imported: models.py imports this module.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from .base import Int32, Resources, SpecModel
@@ -33,10 +35,43 @@ class Parallelism(SpecModel):
     expert: bool | None = Field(None, description="Expert parallelism for mixture-of-experts models.")
 
 
+class LlmWva(SpecModel):
+    """llm-d's Workload Variant Autoscaler: decides replicas from KV-cache use and queue depth."""
+
+    actuator: Literal["hpa", "keda"] = Field("hpa", description="What applies WVA's decision: an HPA (Prometheus Adapter) or a KEDA ScaledObject; KServe creates it.")
+    variant_cost: str | None = Field(None, pattern=r"^\d+(\.\d+)?$", description="Relative cost of this pool's hardware, for WVA's choice between variants (default 10.0).")
+
+
+class KedaTrigger(SpecModel):
+    type: str = Field(description="KEDA scaler type, e.g. prometheus.")
+    metadata: dict[str, str] = Field(description="The scaler's settings (serverAddress, query, threshold …).")
+    name: str | None = None
+    metric_type: Literal["AverageValue", "Value", "Utilization"] | None = None
+
+
+class LlmKeda(SpecModel):
+    """Direct KEDA scaling with your own triggers (no WVA)."""
+
+    triggers: list[KedaTrigger] = Field(default_factory=list, description="At least one trigger.")
+    polling_interval: Int32 | None = Field(None, ge=1, description="Seconds between trigger checks.")
+    cooldown_period: Int32 | None = Field(None, ge=0, description="Seconds after the last active trigger before scaling down.")
+
+
+class LlmScaling(SpecModel):
+    """Autoscaling of a pool: KServe's LLM controller creates the HPA or ScaledObject (the
+    compiler renders none, so there is one owner of the replicas)."""
+
+    min_replicas: Int32 | None = Field(None, ge=1, description="Fewest replicas.")
+    max_replicas: Int32 = Field(ge=1, description="Most replicas (the GPU budget counts them).")
+    wva: LlmWva | None = Field(None, description="Scale with llm-d's Workload Variant Autoscaler.")
+    keda: LlmKeda | None = Field(None, description="Scale with KEDA triggers of your own.")
+
+
 class LlmPool(SpecModel):
     """One set of vLLM pods: the decode (main) pool, or the prefill pool of a P/D split."""
 
-    replicas: Int32 | None = Field(None, ge=0, description="Replicas (a multi-node replica is a group of pods).")
+    replicas: Int32 | None = Field(None, ge=0, description="Replicas (a multi-node replica is a group of pods); or scaling.")
+    scaling: LlmScaling | None = Field(None, description="Autoscaling instead of a fixed replica count (LLM-05).")
     parallelism: Parallelism = Field(default_factory=Parallelism)
     gpu: GpuRequest | None = Field(None, description="GPUs of a class from the environment's catalogue, per pod.")
     resources: Resources | None = Field(None, description="CPU and memory of the vLLM container (GPUs: use gpu).")

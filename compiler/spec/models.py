@@ -18,7 +18,7 @@ from .modelmesh import ModelMeshSettings, ModelStorage
 from .components import Explainer, GpuRequest, Transformer
 from .llm import LlmSpec
 from .graph import GraphSpec
-from .ray import RaySpec
+from .ray import EnvironmentRayCluster, RaySpec
 from .names import DnsLabel, DnsSubdomain
 from .pod import PodSettings, Probes, VolumeSpec
 from .loadtest import LoadTest
@@ -132,6 +132,11 @@ class ServiceVersion(Version):
         Predictor,
         WithJsonSchema({"type": "object", "description": "What this version changes in spec.predictor (merged onto it)."}),
     ] = Field(default_factory=Predictor)
+    # Merged onto spec.transformer the same way when the version sets one; None: the service's.
+    transformer: Annotated[
+        Transformer | None,
+        WithJsonSchema({"anyOf": [{"type": "object"}, {"type": "null"}], "description": "What this version changes in spec.transformer (its image, resources…), merged onto it."}),
+    ] = None
 
 
 def _predictor_unless_llm(schema: dict) -> None:
@@ -246,6 +251,7 @@ class EnvironmentSpec(SpecModel):
     kserve_gateway_api: bool = Field(False, description="KServe's ingress config sets enableGatewayApi (KServe 0.15 or later): KServe creates an HTTPRoute for each Standard-mode InferenceService itself, so services use no exposure.gatewayApi of their own (EXPOSE-03).")
     tls: TlsSettings | None = Field(None, description="cert-manager issuer for the gateway's certificates.")
     modelmesh: ModelMeshSettings | None = Field(None, description="ModelMesh runtimes, allowed PVCs and routing, for services with mode modelmesh.")
+    ray_clusters: dict[DnsLabel, EnvironmentRayCluster] = Field(default_factory=dict, description="Shared KubeRay RayClusters rendered in this environment; a `mode: ray` service serves on one with `ray.cluster` (docs/workloads.md).")
 
 
 class Environment(SpecModel):

@@ -26,6 +26,7 @@ class Version(SpecModel):
         None, ge=0, le=100, description="Percent of traffic; the weights sum to 100. One version may leave it out: it takes the rest."
     )
     predictor: dict = Field(default_factory=dict, description="What this version changes in spec.predictor.")
+    transformer: dict | None = Field(None, description="What this version changes in spec.transformer (its image, resources…), merged onto it.")
 
 
 class HeaderMatch(SpecModel):

@@ -5,7 +5,7 @@ expected.yaml."""
 from __future__ import annotations
 
 from tests.test_rules import (
-    CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
+    TRANSFORMER, graph, llm, ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
@@ -123,6 +123,53 @@ def unweighted(name: str) -> dict:
     return listed
 
 
+# The environment's shared Ray clusters (spec.rayClusters): RAY-02..04 at the environment file's
+# lines; a service on a shared cluster (ray.cluster) owns none of the cluster's keys (RAY-01).
+SHARED_HEAD = {"resources": {"limits": {"cpu": "2", "memory": "8Gi"}}}
+
+
+def shared(head: dict | None = None, **cluster) -> dict:
+    return env(rayClusters={"shared": {"image": "rayproject/ray:2.41.0", "head": head if head is not None else SHARED_HEAD, **cluster}})
+
+
+def on_shared(**values) -> dict:
+    return spec(mode="ray", predictor=None, ray={"cluster": "shared", **values})
+
+
+NEW_TRANSFORMER = {"container": {"image": "ghcr.io/acme/transformer:2"}, "resources": {"limits": {"cpu": "2", "memory": "2Gi"}}}
+
+
+def with_transformer(*versions: dict, **values) -> dict:
+    return spec(transformer=TRANSFORMER, versions=list(versions), **values)
+
+
+PROM = {"type": "prometheus", "metadata": {"serverAddress": "http://prometheus.monitoring:9090", "query": "sum(vllm:num_requests_waiting)", "threshold": "5"}}
+
+FIRING += [
+    # COMP-04: a canary version's own transformer where KServe renders none per version (spec.canary[])
+    ("COMP-04", with_transformer(version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}, mode="standard"), KSERVE_020),
+    ("COMP-04", spec(mode="standard", canaryStrategy="split", versions=[version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}]), MESH_ENV),
+    # LLM-05: an LLM pool's autoscaling (spec.scaling of the CRD): one mechanism, ordered bounds, no replicas beside it
+    ("LLM-05", llm(scaling={"maxReplicas": 3}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 3, "wva": {}, "keda": {"triggers": [PROM]}}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 3, "keda": {"triggers": []}}), None),
+    ("LLM-05", llm(scaling={"minReplicas": 4, "maxReplicas": 3, "wva": {}}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 2, "wva": {"actuator": "hpa"}}, prefill={"gpu": {"class": "t4"}, "scaling": {"maxReplicas": 2, "wva": {"actuator": "keda"}}}), None),
+    # an InferenceGraph's router and a Ray Serve app are routed like a service (plan/endpoints.py)
+    ("TRAFFIC-02", {**graph(), "spec": {**graph()["spec"], "exposure": {"public": True}}}, env(domain="models.example.com")),
+    ("TRAFFIC-02", {**ray(), "spec": {**ray()["spec"], "exposure": {"retries": {"attempts": 2}}}}, None),
+    ("RAY-01", on_shared(), None),
+    ("RAY-01", on_shared(image="rayproject/ray:2.41.0", workers=[]), shared()),
+    ("RAY-01", spec(mode="ray", predictor=None, ray={"serveConfig": {"applications": []}}), None),
+    ("RAY-02", {}, shared(head={**SHARED_HEAD, "startParams": {"num-gpus": 1}})),
+    ("RAY-02", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "t4"}, "startParams": {"num-gpus": "2"}}])),
+    ("RAY-03", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "a100"}}])),
+    ("RAY-03", {}, shared(head={**SHARED_HEAD, "gpu": {"class": "t4", "count": 3}})),
+    ("RAY-04", {}, shared(head={})),
+    ("RAY-04", {}, shared(workers=[{"name": "cpu", "minReplicas": 3, "maxReplicas": 2}])),
+]
+
+
 QUIET: list[tuple] = [
     # KS-14: an unweighted canary counts 0 towards the canaries' 100
     ("KS-14", spec(mode="standard", versions=[version("v1", 0), unweighted("v2"), version("v3", 100)]), KSERVE_020),
@@ -173,4 +220,22 @@ QUIET: list[tuple] = [
     ("KS-26", spec(predictor={"volumes": [{"name": "models", "mountPath": "/models", "pvc": "model-pvc", "readOnly": True}, {"name": "cache", "mountPath": "/cache", "emptyDir": {}}]}), env(knative={"features": ["kubernetes.podspec-persistent-volume-claim"]})),
     ("KS-25", spec(), env(kserveGatewayApi=True, versions={"kserve": "0.15.2"})),
     ("KS-26", spec(hardware={"gpu": {"class": "t4"}}), env(gpuClasses=PLACED_T4, knative={"features": ["kubernetes.podspec-nodeselector", "kubernetes.podspec-tolerations", "kubernetes.podspec-runtimeclassname"]})),
+]
+
+QUIET += [
+    ("COMP-04", with_transformer(version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}, mode="standard", canaryStrategy="split"), MESH_ENV),
+    ("COMP-04", with_transformer(version("v1", 90), {**version("v2", 10), "transformer": NEW_TRANSFORMER}), None),  # Knative's native canary
+    ("COMP-04", with_transformer({**version("v1", 90), "transformer": NEW_TRANSFORMER}, version("v2", 10), mode="standard"), KSERVE_020),
+    ("LLM-05", llm(scaling={"minReplicas": 3, "maxReplicas": 3, "keda": {"triggers": [PROM], "pollingInterval": 15}}), None),
+    ("LLM-05", llm(scaling={"maxReplicas": 2, "wva": {"actuator": "keda", "variantCost": "12.5"}}, prefill={"gpu": {"class": "t4"}, "scaling": {"maxReplicas": 2, "wva": {"actuator": "keda"}}}), None),
+    ("TRAFFIC-02", {**graph(), "spec": {**graph()["spec"], "exposure": {"public": True}}}, MESH_ENV),
+    ("TRAFFIC-02", {**ray(), "spec": {**ray()["spec"], "exposure": {"retries": {"attempts": 2}}}}, MESH_ENV),
+    ("RAY-01", on_shared(), shared()),
+    ("RAY-01", ray(image="rayproject/ray:2.41.0-py311-gpu"), shared()),
+    ("RAY-02", {}, shared(head={**SHARED_HEAD, "startParams": {"num-cpus": "0"}})),
+    ("RAY-02", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "t4"}, "startParams": {"num-gpus": "1"}}])),
+    ("RAY-03", {}, shared(workers=[{"name": "gpu", "maxReplicas": 2, "gpu": {"class": "t4", "count": 2}}])),
+    ("RAY-03", {}, shared(head={**SHARED_HEAD, "gpu": {"class": "t4"}})),
+    ("RAY-04", {}, shared()),
+    ("RAY-04", {}, shared(workers=[{"name": "cpu", "minReplicas": 2, "replicas": 2, "maxReplicas": 2}])),
 ]
