@@ -206,6 +206,6 @@ def test_a_typo_in_a_companion_object_is_flagged_at_its_line(path, tmp_path):
     errors = [line for line in result.output.splitlines() if "error[" in line]
     assert result.exit_code == 1 and len(errors) == 1 and shown in errors[0], result.output
     if key == "name":
-        assert "error[COMPANION-SHAPE]: the Namespace has no metadata.name" in errors[0]
+        assert f"error[COMPANION-SHAPE]: the {document['kind']} has no metadata.name" in errors[0]
     else:
         assert f":{number + 1}:" in errors[0] and "error[VAL-SCHEMA]" in errors[0] and f'unknown field "{key}x"' in errors[0]
