@@ -75,7 +75,7 @@ def test_the_tracker_is_the_one_pyproject_names():
 
 
 def test_an_os_error_about_a_file_is_located_at_it_and_exit_1(project, monkeypatch):
-    monkeypatch.setattr("compiler.output.transaction.write_rendered", _raise(PermissionError(errno.EACCES, "Permission denied", "rendered/prod/.tmp")))
+    monkeypatch.setattr("compiler.commands.compile.write_rendered", _raise(PermissionError(errno.EACCES, "Permission denied", "rendered/prod/.tmp")))
     result = run("compile", "--all")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "rendered/prod/.tmp: error[IO]: permission denied — check that the path is a readable file (or a writable folder for rendered/)"
