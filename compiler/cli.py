@@ -136,7 +136,7 @@ class _Printed:
 @click.option("--strict", is_flag=True, help="A custom resource with no schema is an error.")
 @click.option("--crd", "crds", multiple=True, type=click.Path(exists=True, path_type=Path), help="CRD file or folder to validate custom resources with (repeatable).")
 @click.option("-o", "--output", "output", type=OUTPUT_FORMATS, default="text", show_default=True, help="text; json; sarif (SARIF 2.1.0 for code scanning); github (Actions annotations).")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the build record in .inferplane-cache/build/ (docs/performance.md).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .inferplane-cache/build/ and parsed.pickle (docs/performance.md).")
 @QUIET
 @click.pass_obj
 def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check: bool, strict: bool, crds: tuple[Path, ...], output: str, no_cache: bool, quiet: bool) -> None:
@@ -159,7 +159,7 @@ def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check:
     from .commands.compile import CompileChoices, compile_and_report, environment_dependencies
 
     say = _Printed()
-    code = compile_and_report(project, env_list, CompileChoices(check, strict, crds, output, quiet), say)
+    code = compile_and_report(project, env_list, CompileChoices(check, strict, crds, output, quiet, cache=not no_cache), say)
     if record is not None and code == 0 and say.replayable and say.result is not None:
         record.store(say.parts, environment_dependencies(project, say.result))
     sys.exit(code)

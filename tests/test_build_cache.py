@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from bench.compile_bench import generate
 from compiler import pipeline
 from compiler.cli import main
 from compiler.commands import build_cache
+from compiler.source import fingerprint
 from tests.conftest import REPO, SHARED, SHARED_CRDS, needs_shared
 
 CRD = SHARED_CRDS / "kserve" / "serving.kserve.io_inferenceservices.yaml"
@@ -98,6 +100,13 @@ def _same_as_cold(compiles: Compiles, *args: str) -> None:
         assert check.stdout == "rendered tree is up to date\n"
     hit = compiles(*args)
     assert (hit.stdout, hit.stderr, hit.exit_code) == (cold.stdout, cold.stderr, 0)
+    # The records gone, the pipeline runs on the parsed files of source/parse_cache.py: the same.
+    shutil.rmtree(compiles.project / ".inferplane-cache" / "build")
+    shutil.rmtree(compiles.project / "rendered")
+    assert (compiles.project / ".inferplane-cache" / "parsed.pickle").is_file()
+    warm = compiles(*args)
+    assert (warm.stdout, warm.stderr, warm.exit_code) == (cold.stdout, cold.stderr, 0)
+    assert snapshot(compiles.project / "rendered") == tree
 
 
 @needs_shared
@@ -167,14 +176,14 @@ def test_each_set_of_options_has_its_own_record(options, fleet, monkeypatch):
 def test_the_compiler_s_own_source_is_an_input(tmp_path, monkeypatch, fleet):
     copy = tmp_path / "compiler"
     shutil.copytree(Path(build_cache.__file__).parents[1], copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(build_cache, "_COMPILER", copy)
+    monkeypatch.setattr(fingerprint, "_COMPILER", copy)
     compiles = Compiles(fleet, monkeypatch)
     assert not compiles.served_from_record("--all")
     assert compiles.served_from_record("--all")
-    before = build_cache.compiler_digest()
+    before = fingerprint.compiler_digest()
     rules = copy / "rules" / "scaling.py"
     rules.write_text(rules.read_text() + "\n# a changed rule\n")
-    assert build_cache.compiler_digest() != before
+    assert fingerprint.compiler_digest() != before
     assert not compiles.served_from_record("--all")
 
 
@@ -250,11 +259,11 @@ def test_a_record_signed_with_another_key_is_never_trusted(fleet, monkeypatch, t
     record = json.loads(entry.read_bytes().partition(b"\n")[2])
     target.write_bytes(target.read_bytes() + b"# planted\n")
     record["tree"] = build_cache.tree_state(fleet / "rendered")
-    monkeypatch.setenv(build_cache.KEY_FILE_ENV, str(tmp_path / "attacker-key"))
+    monkeypatch.setenv(fingerprint.KEY_FILE_ENV, str(tmp_path / "attacker-key"))
     forger = build_cache.BuildRecord(fleet, {}, ())
     forger.entry = entry
     forger._write(record)
-    monkeypatch.setenv(build_cache.KEY_FILE_ENV, str(tmp_path / "ci-key"))
+    monkeypatch.setenv(fingerprint.KEY_FILE_ENV, str(tmp_path / "ci-key"))
     result = compiles("--all", "--check")
     assert result.exit_code == 1 and "inferenceservice-svc-1.yaml: stale" in result.stderr
 
@@ -302,3 +311,58 @@ def test_environment_inputs_are_the_local_folders_templates_expand_in(tmp_path):
         ["../catalog/{{.Group}}/{{.ResourceKind}}.json", "../by-version/{{.KServeVersion}}", "default", "http://x/{{.Group}}.json", "../one/file-{{.Kind}}.json"],
     )
     assert found == [str(tmp_path / "crds"), str(tmp_path / "catalog"), str(tmp_path / "by-version"), str(tmp_path / "one")]
+
+
+class _Planted:
+    """Unpickled, it would create the file it names: the proof that a planted pickle ran."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (Path(self.marker),))
+
+
+def test_a_planted_parse_cache_is_never_unpickled(fleet, monkeypatch, tmp_path):
+    marker = tmp_path / "planted-code-ran"
+    compiles = Compiles(fleet, monkeypatch)
+    cold = compiles("--all", "--no-cache")
+    planted = fleet / ".inferplane-cache" / "parsed.pickle"
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    body = pickle.dumps({"any": pickle.dumps(_Planted(str(marker)))})
+    planted.write_bytes(fingerprint.signed(b"k" * 32, body))  # an attacker's key, not this machine's
+    result = compiles("--all")
+    assert not marker.exists()
+    assert (result.exit_code, result.stdout) == (0, cold.stdout)
+    assert fingerprint.verified(fingerprint.signing_key(), planted.read_bytes()) is not None  # replaced by ours
+
+
+@pytest.mark.parametrize("how", list(CORRUPTIONS))
+def test_a_corrupted_parse_cache_is_ignored_and_rebuilt(how, fleet, monkeypatch):
+    compiles = Compiles(fleet, monkeypatch)
+    cold = compiles("--all", "--no-cache")
+    tree = snapshot(fleet / "rendered")
+    compiles("--all")
+    shutil.rmtree(fleet / ".inferplane-cache" / "build")
+    cached = fleet / ".inferplane-cache" / "parsed.pickle"
+    cached.write_bytes(CORRUPTIONS[how](cached.read_bytes()))
+    result = compiles("--all")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, cold.stdout, cold.stderr)
+    assert snapshot(fleet / "rendered") == tree
+
+
+def test_a_parsed_document_changed_by_a_stage_does_not_change_the_cache(tmp_path):
+    from compiler.source.parse_cache import ParseCache, reading_through
+    from compiler.source.yaml_io import load_file
+
+    spec = tmp_path / "svc.yaml"
+    spec.write_text("metadata:\n  name: a\n")
+    first = ParseCache(tmp_path / "cache")
+    with reading_through(first):
+        (doc,), _ = load_file(spec, "svc.yaml")
+        doc.data["metadata"]["name"] = "changed"
+    first.save()
+    with reading_through(ParseCache(tmp_path / "cache")):
+        (again,), _ = load_file(spec, "svc.yaml")
+    assert again.data == {"metadata": {"name": "a"}}
+    assert again.locate(("metadata", "name")).line == 2

@@ -29,17 +29,15 @@ not write fails the check and is ignored. A CI runner that starts without the ke
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
-import secrets
 import stat
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..output.atomic import write_atomic
+from ..source.atomic import write_atomic
+from ..source.fingerprint import compiler_digest, hash_tree, signed, signing_key, verified
 from ..source.repository import repository_prefix
 
 FORMAT = "1"  # bump when the meaning of an entry changes
@@ -47,60 +45,6 @@ CACHE_DIR = ".inferplane-cache"  # pipeline.CACHE_DIR (importing the pipeline is
 RENDERED = "rendered"
 TRANSACTION = ".rendered.inferplane-txn"  # output.transaction's folder: a killed write to recover
 INPUT_FOLDERS = ("services", "environments", "overlays", "resources")
-KEY_FILE_ENV = "INFERPLANE_CACHE_KEY_FILE"  # where the signing key lives (tests point it elsewhere)
-_COMPILER = Path(__file__).resolve().parents[1]
-
-
-def _hash_file(digest, path: Path, name: str) -> None:
-    """Path, kind and bytes of one entry into `digest`; never opens what is not a regular file
-    (a FIFO would block): its kind is the input, and compile refuses it anyway."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        digest.update(f"{name}\0gone\0".encode())
-        return
-    if stat.S_ISLNK(info.st_mode):
-        digest.update(f"{name}\0link\0{os.readlink(path)}\0".encode())
-        try:
-            info = os.stat(path)
-        except OSError:
-            return
-    if not stat.S_ISREG(info.st_mode):
-        digest.update(f"{name}\0special\0{stat.S_IFMT(info.st_mode)}\0".encode())
-        return
-    data = Path(path).read_bytes()
-    digest.update(f"{name}\0{len(data)}\0".encode())
-    digest.update(data)
-
-
-def _hash_tree(digest, top: Path, label: str, skip: tuple[str, ...] = ()) -> None:
-    """Every entry under `top` (recursively, links not followed), in a fixed order."""
-    if not top.exists() and not top.is_symlink():
-        digest.update(f"{label}\0absent\0".encode())
-        return
-    if not top.is_dir() or top.is_symlink():
-        _hash_file(digest, top, label)
-        return
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in skip)
-        relative = Path(folder).relative_to(top).as_posix()
-        digest.update(f"{label}/{relative}\0dir\0".encode())
-        for name in sorted(files):
-            _hash_file(digest, Path(folder) / name, f"{label}/{relative}/{name}")
-        for name in dirs:
-            if (Path(folder) / name).is_symlink():
-                _hash_file(digest, Path(folder) / name, f"{label}/{relative}/{name}")
-
-
-def compiler_digest() -> str:
-    """The compiler's own files, the Python that runs them and the installed distributions."""
-    digest = hashlib.sha256()
-    _hash_tree(digest, _COMPILER, "compiler", skip=("__pycache__",))
-    digest.update(sys.version.encode())
-    for entry in sys.path:
-        if os.path.isdir(entry):
-            digest.update("\0".join(sorted(name for name in os.listdir(entry) if name.endswith((".dist-info", ".egg-info", ".pth")))).encode())
-    return digest.hexdigest()
 
 
 # A file whose status changed this close to the moment its digest was recorded may have changed
@@ -142,32 +86,6 @@ def _digests(state: dict[str, list] | None) -> dict[str, str] | None:
     return None if state is None else {path: entry[0] for path, entry in state.items()}
 
 
-def _signing_key() -> bytes | None:
-    """The machine-local key entries are signed with; None (no cache) when it cannot be had."""
-    configured = os.environ.get(KEY_FILE_ENV)
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "inferplane"
-    path = Path(configured) if configured else base / "cache-key"
-    try:
-        data = path.read_bytes()
-        if len(data) == 32:
-            return data
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(handle, "wb") as out:
-            out.write(secrets.token_bytes(32))
-        return path.read_bytes()
-    except FileExistsError:
-        data = path.read_bytes()  # another run created it first
-        return data if len(data) == 32 else None
-    except OSError:
-        return None
-
-
 @dataclass
 class Hit:
     output: list[tuple[bool, str]]  # (to stderr, text) in the order printed
@@ -179,7 +97,7 @@ class BuildRecord:
     def __init__(self, project: Path, options: dict, crd_paths: tuple[Path, ...]) -> None:
         self.project = project
         self.rendered = project / RENDERED
-        self._key_secret = _signing_key()
+        self._key_secret = signing_key()
         cwd = os.getcwd()
         described = json.dumps({"format": FORMAT, "options": options, "cwd": cwd, "root": str(project.resolve())}, sort_keys=True)
         self.entry = project / CACHE_DIR / "build" / f"{hashlib.sha256(described.encode()).hexdigest()}.json"
@@ -194,26 +112,23 @@ class BuildRecord:
         digest.update(compiler_digest().encode())
         digest.update(f"\0prefix\0{repository_prefix(self.project)}\0".encode())
         for folder in INPUT_FOLDERS:
-            _hash_tree(digest, self.project / folder, folder)
+            hash_tree(digest, self.project / folder, folder)
         for index, path in enumerate(crd_paths):
-            _hash_tree(digest, Path(path), f"crd{index}")
-        _hash_tree(digest, self.project / CACHE_DIR / "schemas", "schemas")
+            hash_tree(digest, Path(path), f"crd{index}")
+        hash_tree(digest, self.project / CACHE_DIR / "schemas", "schemas")
         return digest.hexdigest()
 
     @property
     def usable(self) -> bool:
         return self._key_secret is not None and self.key is not None
 
-    def _sign(self, body: bytes) -> str:
-        assert self._key_secret is not None
-        return hmac.new(self._key_secret, body, hashlib.sha256).hexdigest()
-
     def lookup(self) -> Hit | None:
         if not self.usable or (self.project / TRANSACTION).exists():
             return None
+        assert self._key_secret is not None
         try:
-            mac, _, body = self.entry.read_bytes().partition(b"\n")
-            if not hmac.compare_digest(mac.decode("ascii"), self._sign(body)):
+            body = verified(self._key_secret, self.entry.read_bytes())
+            if body is None:
                 return None
             record = json.loads(body)
         except (OSError, ValueError):
@@ -255,7 +170,7 @@ class BuildRecord:
     def _write(self, record: dict) -> None:
         body = json.dumps(record, sort_keys=True, separators=(",", ":")).encode()
         try:
-            write_atomic(self.entry, self._sign(body).encode("ascii") + b"\n" + body)
+            write_atomic(self.entry, signed(self._key_secret, body))
         except OSError:
             pass
 
@@ -279,5 +194,5 @@ def environment_inputs(env_dir: Path, paths: list[str], templates: list[str]) ->
 def _deps_digest(deps: list[str]) -> str:
     digest = hashlib.sha256()
     for path in deps:
-        _hash_tree(digest, Path(path), path)
+        hash_tree(digest, Path(path), path)
     return digest.hexdigest()

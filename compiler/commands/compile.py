@@ -32,6 +32,7 @@ class CompileChoices:
     crds: tuple[Path, ...]
     output: str
     quiet: bool
+    cache: bool = True
 
 
 def emit_diagnostics(result: CompileResult, quiet: bool = False, output: str = "text", *, say: Say) -> None:
@@ -68,7 +69,7 @@ def compile_and_report(project: Path, env_list: list[str] | None, choices: Compi
     """Compile, print (through `say`) and write or check rendered/; the exit code. Sets
     `say.result` and `say.replayable` (no notice about this run's rendered/) for the build record."""
     check, output, quiet = choices.check, choices.output, choices.quiet
-    result = pipeline.compile_project(project, env_list, pipeline.CompileOptions(crd_paths=choices.crds, strict=choices.strict))
+    result = pipeline.compile_project(project, env_list, pipeline.CompileOptions(crd_paths=choices.crds, strict=choices.strict, cache=choices.cache))
     say.result = result
     emit_diagnostics(result, quiet, output, say=say)
     out_root = project / "rendered"

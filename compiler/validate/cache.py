@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..output.atomic import write_atomic
+from ..source.atomic import write_atomic
 
 # Bump when the meaning of a cached parse changes (e.g. the YAML loader's rules).
 PARSE_FORMAT = "1"
