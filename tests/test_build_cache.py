@@ -173,6 +173,15 @@ def test_each_set_of_options_has_its_own_record(options, fleet, monkeypatch):
     assert compiles.served_from_record("--all")
 
 
+def test_an_input_limit_is_an_input(fleet, monkeypatch):
+    """INFERPLANE_MAX_SPEC_BYTES lowered under a service's size: the recorded success is not replayed."""
+    compiles = Compiles(fleet, monkeypatch)
+    assert not compiles.served_from_record("--all")
+    monkeypatch.setenv("INFERPLANE_MAX_SPEC_BYTES", "100")
+    result = compiles("--all")
+    assert result.exit_code == 1 and "error[" in result.stderr
+
+
 def test_the_compiler_s_own_source_is_an_input(tmp_path, monkeypatch, fleet):
     copy = tmp_path / "compiler"
     shutil.copytree(Path(build_cache.__file__).parents[1], copy, ignore=shutil.ignore_patterns("__pycache__"))

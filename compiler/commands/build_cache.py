@@ -6,8 +6,9 @@ cache holds one entry per way the project is compiled, not one per commit). It r
   overlays/ and resources/ (path and bytes; any other file there too: more than compile reads, never
   less), the files of every --crd path, the pulled schemas (`.inferplane-cache/schemas/`), the
   compiler itself (every file of the package: a changed rule or emitter is a changed input), the
-  installed distributions and Python version, the options, the working folder (printed paths are
-  relative to it) and the repository prefix (GitOps paths);
+  installed distributions and Python version, the options, the `INFERPLANE_*` variables (input
+  limits), the working folder (printed paths are relative to it) and the repository prefix (GitOps
+  paths);
 - `deps`: inputs only the compile could name (the CRD paths environments list), hashed again on
   every lookup;
 - `tree`: the sha256 of every file of rendered/ as that run left it, with its status (size, mtime,
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..source.atomic import write_atomic
-from ..source.fingerprint import compiler_digest, hash_tree, signed, signing_key, verified
+from ..source.fingerprint import KEY_FILE_ENV, compiler_digest, hash_tree, signed, signing_key, verified
 from ..source.repository import repository_prefix
 
 FORMAT = "1"  # bump when the meaning of an entry changes
@@ -99,7 +100,9 @@ class BuildRecord:
         self.rendered = project / RENDERED
         self._key_secret = signing_key()
         cwd = os.getcwd()
-        described = json.dumps({"format": FORMAT, "options": options, "cwd": cwd, "root": str(project.resolve())}, sort_keys=True)
+        # INFERPLANE_* variables change what compile accepts (input limits) and does (fault injection).
+        settings = {name: value for name, value in os.environ.items() if name.startswith("INFERPLANE_") and name != KEY_FILE_ENV}
+        described = json.dumps({"format": FORMAT, "options": options, "cwd": cwd, "root": str(project.resolve()), "environ": settings}, sort_keys=True)
         self.entry = project / CACHE_DIR / "build" / f"{hashlib.sha256(described.encode()).hexdigest()}.json"
         self._described, self._crd_paths = described, crd_paths
         try:
