@@ -70,6 +70,8 @@ spec:
     external: {{name: ingress_qps, selector: {{route: svc-{i}}}}}
   hardware:
     gpu: {{class: t4, count: 1}}
+  exposure:
+    ingress: {{className: nginx}}
 """
 
 CUSTOM = """apiVersion: inferplane.dev/v1alpha1

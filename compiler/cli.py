@@ -10,29 +10,24 @@ import errno
 import os
 import sys
 import traceback
-from textwrap import indent
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .plan.budget import budget_text
 from .errors import InputError, UsageError, unknown_names
-from .source.load import display_path
-from .pipeline import CompileOptions, CompileResult, compile_project
-from .commands.annotations import issue_diagnostics, to_github, to_sarif
-from .commands.completion import diagnostic_id_names, environment_names, service_names
-from .commands.report import EXIT_INTERNAL_ERROR, diagnostics_text, errors_only, internal_error_line, os_error_line, summary_line, to_json, use_color
-from .output.layout import GITOPS_DIR
-from .validate import SchemaSourceError
-from .emit.images import IMAGE_FORMATS, list_images, render_images
-from .output.transaction import compare_rendered, write_rendered
-from .output.write import Staleness
 
+if TYPE_CHECKING:
+    from .pipeline import CompileResult
+
+# Only what every command needs is imported here: `inferplane --version` and `--help` must not pay
+# for pydantic, the validator and detect-secrets (docs/performance.md). Each command imports its
+# stage modules itself.
 OUTPUT_FORMATS = click.Choice(["text", "json", "sarif", "github"])
-# Formats whose whole output is the diagnostics, on stdout, for a machine (code scanning, the
-# Actions runner): the text lines are not printed beside them.
-ANNOTATION_FORMATS = {"sarif": to_sarif, "github": to_github}
+# emit/images.py's IMAGE_FORMATS, spelled here so --help does not import the emitters
+# (tests/test_cli_lazy.py holds the two equal).
+IMAGE_FORMATS = ("text", "json", "skopeo")
 
 
 def _project_of(ctx: click.Context) -> Path:
@@ -41,18 +36,39 @@ def _project_of(ctx: click.Context) -> Path:
 
 
 def _complete_environments(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from .commands.completion import environment_names
+
     return environment_names(_project_of(ctx), incomplete)
 
 
 def _complete_services(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from .commands.completion import service_names
+
     return service_names(_project_of(ctx), incomplete)
 
 
 def _complete_ids(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from .commands.completion import diagnostic_id_names
+
     return diagnostic_id_names(incomplete)
 
 
 QUIET = click.option("-q", "--quiet", is_flag=True, help="Print errors only (no warnings, notices or progress).")
+
+
+class _SchemaSourceErrorType(type):
+    def __instancecheck__(cls, exc) -> bool:
+        loaded = sys.modules.get("compiler.validate.crdsource")
+        return loaded is not None and isinstance(exc, loaded.SchemaSourceError)
+
+    def __subclasscheck__(cls, klass) -> bool:
+        loaded = sys.modules.get("compiler.validate.crdsource")
+        return loaded is not None and issubclass(klass, loaded.SchemaSourceError)
+
+
+class _SchemaSourceError(Exception, metaclass=_SchemaSourceErrorType):
+    """validate.SchemaSourceError without importing the validator: an exception of that class can
+    only exist once its module was imported by the command that raised it."""
 
 
 class _Group(click.Group):
@@ -64,16 +80,20 @@ class _Group(click.Group):
         except UsageError as exc:
             click.echo(f"inferplane: error: {exc}", err=True)
             ctx.exit(2)
-        except SchemaSourceError as exc:
+        except _SchemaSourceError as exc:
             click.echo(f"inferplane: error: unusable schema source: {exc}", err=True)
             ctx.exit(1)
         except InputError as exc:
+            from .commands.report import diagnostics_text
+
             # A stage that cannot go on (unreadable tree, broken schema source): located lines, exit 1.
             click.echo(diagnostics_text(exc.diagnostics), err=True)
             ctx.exit(1)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise  # click's own: usage errors (exit 2), --help and --version, Ctrl-C
         except Exception as exc:  # noqa: BLE001 - the last line of defence
+            from .commands.report import EXIT_INTERNAL_ERROR, internal_error_line, os_error_line
+
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 raise  # the reader went away (`| head`): click's main exits quietly
             if isinstance(exc, OSError) and exc.filename is not None:
@@ -96,24 +116,17 @@ def main(ctx: click.Context, project: Path, debug: bool) -> None:
     ctx.obj = project
 
 
-def _emit_diagnostics(result: CompileResult, quiet: bool = False, output: str = "text") -> None:
-    shown = errors_only(result.diagnostics) if quiet else result.diagnostics
-    if output in ANNOTATION_FORMATS:
-        text = ANNOTATION_FORMATS[output](shown)
-        if text:
-            click.echo(text)
-    elif shown:
-        names = [env.name for env in result.environments]
-        click.echo(diagnostics_text(shown, names), err=True)
+class _Printed:
+    """click.echo that also keeps what it printed, for the build record to print again."""
 
+    def __init__(self) -> None:
+        self.parts: list[tuple[bool, str]] = []
+        self.result: CompileResult | None = None
+        self.replayable = False
 
-def _echo_stale(folder: Path, staleness: Staleness) -> None:
-    for name in staleness.changed:
-        click.echo(f"{display_path(folder / name)}: stale: differs from what compile would write", err=True)
-    for name in staleness.missing:
-        click.echo(f"{display_path(folder / name)}: stale: missing, compile would write it", err=True)
-    for name in staleness.extra:
-        click.echo(f"{display_path(folder / name)}: stale: not written by compile, would be removed", err=True)
+    def __call__(self, text: str, err: bool = False) -> None:
+        click.echo(text, err=err)
+        self.parts.append((err, text + "\n"))
 
 
 @main.command("compile")
@@ -123,58 +136,42 @@ def _echo_stale(folder: Path, staleness: Staleness) -> None:
 @click.option("--strict", is_flag=True, help="A custom resource with no schema is an error.")
 @click.option("--crd", "crds", multiple=True, type=click.Path(exists=True, path_type=Path), help="CRD file or folder to validate custom resources with (repeatable).")
 @click.option("-o", "--output", "output", type=OUTPUT_FORMATS, default="text", show_default=True, help="text; json; sarif (SARIF 2.1.0 for code scanning); github (Actions annotations).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .inferplane-cache/build/ and parsed.pickle (docs/performance.md).")
 @QUIET
 @click.pass_obj
-def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check: bool, strict: bool, crds: tuple[Path, ...], output: str, quiet: bool) -> None:
+def compile_command(project: Path, envs: tuple[str, ...], all_envs: bool, check: bool, strict: bool, crds: tuple[Path, ...], output: str, no_cache: bool, quiet: bool) -> None:
     """Render rendered/<env>/ for the chosen environments (nothing is written on any error)."""
     if bool(envs) == all_envs:
         raise click.UsageError("give --env ENV (repeatable) or --all, not both" if all_envs else "give --env ENV (repeatable) or --all")
-    options = CompileOptions(crd_paths=crds, strict=strict)
-    result = compile_project(project, None if all_envs else list(dict.fromkeys(envs)), options)
-    _emit_diagnostics(result, quiet, output)
-    out_root = project / "rendered"
-    report: dict = {"ok": result.ok, "diagnostics": [d.to_dict() for d in result.diagnostics], "environments": []}
-    if not result.ok:
-        click.echo(f"compile failed: {summary_line(result.diagnostics)}; nothing written", err=True)
-        if output == "json":
-            click.echo(to_json(report))
-        sys.exit(1)
-    # Every folder this run renders, written (or compared) as one transaction over rendered/.
-    entries = {env.name: env.files for env in result.environments} | {GITOPS_DIR: result.fleet_files}
-    if check:
-        staleness, notices = compare_rendered(out_root, entries)
-    else:
-        staleness, notices = {}, write_rendered(out_root, entries)
-    if notices and not quiet:
-        click.echo(diagnostics_text(notices), err=True)
-    stale_any = False
-    for env in result.environments:
-        folder = out_root / env.name
-        entry = {"name": env.name, "path": display_path(folder), "manifests": len(env.manifests), "files": sorted(env.files), "gpuBudget": [line.to_dict() for line in env.gpu_budget]}
-        if check:
-            stale = staleness[env.name]
-            entry["stale"] = {"changed": list(stale.changed), "missing": list(stale.missing), "extra": list(stale.extra)}
-            stale_any |= stale.stale
-            _echo_stale(folder, stale)
-        elif output == "text" and not quiet:
-            click.echo(f"{env.name}: {len(env.manifests)} manifests → {display_path(folder)}/")
-        if output == "text" and env.gpu_budget and not quiet:
-            click.echo(indent(budget_text(env.gpu_budget), "  GPU budget: "), err=check)
-        report["environments"].append(entry)
-    if check:
-        stale_any |= staleness[GITOPS_DIR].stale
-        _echo_stale(out_root / GITOPS_DIR, staleness[GITOPS_DIR])
-    if check and output != "json" and (stale_any or not quiet):
-        click.echo("rendered tree is stale: run `inferplane compile` and commit the result" if stale_any else "rendered tree is up to date", err=stale_any)
-    if output == "json":
-        report["stale"] = stale_any
-        click.echo(to_json(report))
-    sys.exit(1 if stale_any else 0)
+    env_list = None if all_envs else list(dict.fromkeys(envs))
+    record = None
+    if not no_cache:
+        # Before any stage is imported: with nothing changed, this is the whole run.
+        from .commands.build_cache import BuildRecord
+
+        chosen = {"envs": env_list, "check": check, "strict": strict, "crds": [str(p.resolve()) for p in crds], "output": output, "quiet": quiet}
+        record = BuildRecord(project, chosen, crds)
+        hit = record.lookup()
+        if hit is not None:
+            for err, text in hit.output:
+                click.echo(text, err=err, nl=False)
+            sys.exit(0)
+    from .commands.compile import CompileChoices, compile_and_report, environment_dependencies
+
+    say = _Printed()
+    code = compile_and_report(project, env_list, CompileChoices(check, strict, crds, output, quiet, cache=not no_cache), say)
+    if record is not None and code == 0 and say.replayable and say.result is not None:
+        record.store(say.parts, environment_dependencies(project, say.result))
+    sys.exit(code)
 
 
-def _compiled_or_exit(project: Path, envs: list[str] | None, options: CompileOptions) -> CompileResult:
-    result = compile_project(project, envs, options)
-    _emit_diagnostics(result)
+def _compiled_or_exit(project: Path, envs: list[str] | None, options=None) -> CompileResult:
+    from .commands.compile import emit_diagnostics
+    from .commands.report import summary_line
+    from .pipeline import CompileOptions, compile_project
+
+    result = compile_project(project, envs, options or CompileOptions())
+    emit_diagnostics(result, say=click.echo)
     if not result.ok:
         click.echo(f"compile failed: {summary_line(result.diagnostics)}", err=True)
         sys.exit(1)
@@ -187,7 +184,9 @@ def _compiled_or_exit(project: Path, envs: list[str] | None, options: CompileOpt
 @click.pass_obj
 def images_command(project: Path, env_name: str, output: str) -> None:
     """Every container image the environment's manifests pull (runtime images included)."""
-    result = _compiled_or_exit(project, [env_name], CompileOptions())
+    from .emit.images import list_images, render_images
+
+    result = _compiled_or_exit(project, [env_name])
     env = result.environments[0]
     click.echo(render_images(list_images(env.manifests, env.environment), output), nl=False)
 
@@ -206,7 +205,9 @@ def images_command(project: Path, env_name: str, output: str) -> None:
 @click.pass_obj
 def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_dir: Path | None, to_dir: Path | None, envs: tuple[str, ...], against: str | None, output: str, color: bool | None, exit_code: bool, max_bytes: int) -> None:
     """Semantic diff of rendered trees, in the words a reviewer cares about."""
+    from .commands.report import use_color
     from .diff import diff_environments, diff_trees, load_tree_from_folder, render_json, render_markdown, render_text
+    from .pipeline import CompileOptions
 
     env_list = list(dict.fromkeys(envs)) or None
     if bool(from_dir) != bool(to_dir):
@@ -248,7 +249,9 @@ def _known_or_usage_error(names: list[str], known) -> None:
 
 
 def _head_tree(project: Path, envs: list[str] | None):
+    from .commands.report import diagnostics_text
     from .commands.review import compiled_tree
+    from .pipeline import CompileOptions
 
     try:
         return compiled_tree(project, envs, CompileOptions(), label="working tree")
@@ -287,6 +290,8 @@ def _kubernetes_version(_ctx: click.Context, _param: click.Parameter, value: str
 def validate_command(project: Path, paths: tuple[Path, ...], env_name: str | None, kubernetes_version: str | None, crds: tuple[Path, ...], locations: tuple[str, ...], cache_dir: Path, ignore_missing_schemas: bool, output: str, summary: bool, kubeconform: bool, mesh: str | None, quiet: bool) -> None:
     """Validate manifests (any tree, ours or hand-written; `-` reads standard input) offline, as
     strict as the API server. A project's rendered/<env>/ is judged by that environment's settings."""
+    from .commands.annotations import FORMATS, annotations, issue_diagnostics
+    from .commands.report import diagnostics_text
     from .commands.validate_tree import CommandLineSources, check_stdin_once, opinion_lines, validate
     from .validate import report as validation_report
     from .validate.kubeconform import second_opinion
@@ -297,9 +302,9 @@ def validate_command(project: Path, paths: tuple[Path, ...], env_name: str | Non
     report = validation.report
     if quiet:
         report = type(report)(issues=[i for i in report.issues if i.severity == "error"], resources=report.resources)
-    if output in ANNOTATION_FORMATS:
+    if output in FORMATS:
         notices = [] if quiet else validation.notices
-        text = ANNOTATION_FORMATS[output](notices + issue_diagnostics(report))
+        text = annotations(output, notices + issue_diagnostics(report))
     else:
         if validation.notices and not quiet:
             click.echo(diagnostics_text(validation.notices), err=True)
@@ -333,7 +338,7 @@ def schemas_pull_command(project: Path, env_name: str, cache_dir: Path) -> None:
     KServe release (validation.kserveCrds URLs), into the cache (the only network use)."""
     from .commands.schemas import pull_environment
 
-    result = _compiled_or_exit(project, [env_name], CompileOptions())
+    result = _compiled_or_exit(project, [env_name])
     pulled = pull_environment(result.environments[0], cache_dir)
     for url, digest in pulled.fetched:
         click.echo(f"fetched {url} (sha256:{digest[:12]})")
@@ -352,6 +357,7 @@ def schemas_pull_command(project: Path, env_name: str, cache_dir: Path) -> None:
 def schema_command(project: Path, check: bool) -> None:
     """Write the JSON Schemas of every spec file kind (services, environments, overlays, patches) to schemas/."""
     from .commands.patch_schema import stale_editor_schemas, write_editor_schemas
+    from .source.load import display_path
 
     folder = project / "schemas"
     if check:
@@ -390,6 +396,7 @@ def promote_command(project: Path, service: str, weight: int, version: str | Non
     from difflib import unified_diff
 
     from .commands.promote import promote, write
+    from .source.load import display_path
 
     promotion = promote(project, service, weight, version, env_name)
     if dry_run:

@@ -21,6 +21,7 @@ from .emit.gitops import with_repository_path
 from .emit.gitops_fleet import shared_objects
 from .output.layout import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
+from .source.parse_cache import ParseCache, reading_through
 from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_project
 from .source.repository import repository_prefix
 from .plan.service import ServicePlan
@@ -44,6 +45,7 @@ class CompileOptions:
     crd_paths: tuple[Path, ...] = ()
     strict: bool = False  # a custom resource with no schema is an error, not a notice
     cache_dir: Path | None = None  # where parsed schemas are cached (default: <project>/.inferplane-cache)
+    cache: bool = True  # parsed spec files by content (source/parse_cache.py); compile --no-cache: False
 
 
 @dataclass
@@ -227,7 +229,9 @@ def plan_budgets(root: Path, env_names: list[str] | None) -> dict[str, list[Budg
 
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
     """Compile the named environments (None: all). Raises UsageError for an unknown one."""
-    sources = load_project(root)
+    parsed = ParseCache(options.cache_dir or root / CACHE_DIR) if options.cache else None
+    with reading_through(parsed):
+        sources = load_project(root)
     not_files = _entries_that_are_not_files(root)
     sources.diagnostics.extend(not_files)
     if sources.refused or not_files:
@@ -246,4 +250,7 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     shared = shared_objects([(r.environment, r.manifests) for r in results if r.environment is not None])
     fleet_diagnostics += [replace(d, location=sources.environments[d.environment].locate(d.key_path)) for d in shared if d.environment]
     everything = list(sources.diagnostics) + [d for r in results for d in r.diagnostics] + fleet_diagnostics
-    return CompileResult(root, results, one_missing_schema_notice(sorted_unique(everything)), fleet_files)
+    result = CompileResult(root, results, one_missing_schema_notice(sorted_unique(everything)), fleet_files)
+    if parsed is not None and result.ok:
+        parsed.save()  # a run with errors writes nothing, not even its cache
+    return result

@@ -43,7 +43,7 @@ def _raise(exc: BaseException):
 
 
 def test_an_unexpected_exception_is_one_line_naming_the_tracker_and_exit_70(project, monkeypatch):
-    monkeypatch.setattr(cli, "compile_project", _raise(KeyError("spec")))
+    monkeypatch.setattr("compiler.pipeline.compile_project", _raise(KeyError("spec")))
     result = run("compile", "--all")
     assert (result.exit_code, result.stdout) == (EXIT_INTERNAL_ERROR, "")
     assert result.stderr == (
@@ -53,14 +53,14 @@ def test_an_unexpected_exception_is_one_line_naming_the_tracker_and_exit_70(proj
 
 
 def test_a_message_over_several_lines_still_makes_one_line(project, monkeypatch):
-    monkeypatch.setattr(cli, "compile_project", _raise(RuntimeError("first\n  second\tthird")))
+    monkeypatch.setattr("compiler.pipeline.compile_project", _raise(RuntimeError("first\n  second\tthird")))
     assert run("compile", "--all").stderr.startswith("inferplane: internal error: RuntimeError: first second third — please report")
-    monkeypatch.setattr(cli, "compile_project", _raise(AssertionError()))
+    monkeypatch.setattr("compiler.pipeline.compile_project", _raise(AssertionError()))
     assert run("compile", "--all").stderr.startswith("inferplane: internal error: AssertionError — please report")
 
 
 def test_debug_adds_the_traceback_before_the_same_line(project, monkeypatch):
-    monkeypatch.setattr(cli, "compile_project", _raise(KeyError("spec")))
+    monkeypatch.setattr("compiler.pipeline.compile_project", _raise(KeyError("spec")))
     result = run("--debug", "compile", "--all")
     assert result.exit_code == EXIT_INTERNAL_ERROR
     lines = result.stderr.splitlines()
@@ -75,21 +75,21 @@ def test_the_tracker_is_the_one_pyproject_names():
 
 
 def test_an_os_error_about_a_file_is_located_at_it_and_exit_1(project, monkeypatch):
-    monkeypatch.setattr(cli, "write_rendered", _raise(PermissionError(errno.EACCES, "Permission denied", "rendered/prod/.tmp")))
+    monkeypatch.setattr("compiler.commands.compile.write_rendered", _raise(PermissionError(errno.EACCES, "Permission denied", "rendered/prod/.tmp")))
     result = run("compile", "--all")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "rendered/prod/.tmp: error[IO]: permission denied — check that the path is a readable file (or a writable folder for rendered/)"
 
 
 def test_an_os_error_about_no_file_is_a_bug(project, monkeypatch):
-    monkeypatch.setattr(cli, "compile_project", _raise(OSError(errno.ENOMEM, "Cannot allocate memory")))
+    monkeypatch.setattr("compiler.pipeline.compile_project", _raise(OSError(errno.ENOMEM, "Cannot allocate memory")))
     result = run("compile", "--all")
     assert result.exit_code == EXIT_INTERNAL_ERROR
     assert result.stderr.startswith("inferplane: internal error: OSError: [Errno 12] Cannot allocate memory — please report")
 
 
 def test_a_closed_pipe_is_not_reported_as_a_bug(project, monkeypatch):
-    monkeypatch.setattr(cli, "compile_project", _raise(BrokenPipeError(errno.EPIPE, "Broken pipe")))
+    monkeypatch.setattr("compiler.pipeline.compile_project", _raise(BrokenPipeError(errno.EPIPE, "Broken pipe")))
     result = run("compile", "--all")
     assert result.exit_code == 1  # click's own handling of a reader that went away (`| head`)
     assert "internal error" not in result.stderr

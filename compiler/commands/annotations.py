@@ -98,3 +98,13 @@ def to_github(diagnostics: Iterable[Diagnostic]) -> str:
         properties.append(f"title={_escape_property(diag.rule)}")
         lines.append(f"::{GITHUB_COMMANDS[diag.severity]} {','.join(properties)}::{_escape_data(_message(diag))}")
     return "\n".join(lines)
+
+
+# Formats whose whole output is the diagnostics, on stdout, for a machine (code scanning, the
+# Actions runner): the text lines are not printed beside them.
+FORMATS = ("sarif", "github")
+
+
+def annotations(output: str, diagnostics) -> str:
+    """The diagnostics in one of FORMATS."""
+    return {"sarif": to_sarif, "github": to_github}[output](diagnostics)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, InputError, UsageError, unknown_names
 from ..output.layout import GITOPS_DIR
-from ..source.load import load_project
+from ..source.load import load_environments
 from ..source.resolve import Layer
 from ..spec.check import check_model
 from ..spec.models import Environment
@@ -105,7 +105,7 @@ def _owner(root: Path, folder: str, known: set[str]) -> tuple[Path, str] | None:
 
 def load_environment(root: Path, name: str) -> tuple[Environment, Path]:
     """The checked Environment `name` of the project at `root` and its file's folder."""
-    sources = load_project(root)
+    sources = load_environments(root)
     if name not in sources.environments:
         env_errors = [d for d in sources.diagnostics if d.location and "environments/" in d.location.path]
         if env_errors:

@@ -171,6 +171,14 @@ def _unusable_name(kind: str, name: str, doc: LoadedDocument) -> Diagnostic | No
     return None
 
 
+def load_environments(root: Path) -> ProjectSources:
+    """Only environments/: what `validate` needs to judge rendered/<env>/ (loading the services
+    too cost a 1,000-service fleet 2 s per environment folder)."""
+    sources = ProjectSources(root=root)
+    sources.environments, _ = _load_kind(_yaml_files(root / "environments"), "Environment", sources)
+    return sources
+
+
 def load_project(root: Path) -> ProjectSources:
     sources = ProjectSources(root=root)
     sources.services, broken_services = _load_kind(_yaml_files(root / "services"), "ModelService", sources)

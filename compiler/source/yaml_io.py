@@ -25,6 +25,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scanner import Scanner
 
 from ..errors import Diagnostic, Location
+from . import parse_cache
 from .limits import MAX_SPEC_BYTES_VARIABLE, SPEC_TAGS, InputLimits, InputRefused, check_document, check_size, current_limits, decode_utf8, read_limited, too_deep, unprintable
 
 KeyPath = tuple[str | int, ...]
@@ -208,13 +209,21 @@ def load_file(path: Path, display_path: str | None = None, limits: InputLimits |
     limits = limits or current_limits()
     try:
         data = read_limited(path, limits.max_spec_bytes)
+        cache = parse_cache.active()
+        key = cache.key(data, shown, limits) if cache is not None else ""
+        parsed = cache.get(key) if cache is not None else None
+        if parsed is not None:
+            return parsed
         check_size(len(data), limits.max_spec_bytes, "spec", MAX_SPEC_BYTES_VARIABLE)
         text = decode_utf8(data)
     except OSError as exc:
         return [], [Diagnostic("IO-READ", f"cannot read file: {exc}", "check the path and its permissions", Location(shown))]
     except InputRefused as exc:
         return [], [exc.diagnostic(shown)]
-    return parse_documents(text, shown, limits)
+    parsed = parse_documents(text, shown, limits)
+    if cache is not None:
+        cache.put(key, parsed)
+    return parsed
 
 
 # ---------------------------------------------------------------- dumping

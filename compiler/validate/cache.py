@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from ..source.atomic import write_atomic
 
 # Bump when the meaning of a cached parse changes (e.g. the YAML loader's rules).
 PARSE_FORMAT = "1"
@@ -20,18 +20,6 @@ PARSE_FORMAT = "1"
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class DiskCache:
@@ -50,8 +38,8 @@ class DiskCache:
         digest = sha256_hex(content)
         blob = self._blob(digest)
         if not blob.is_file():
-            _write_atomic(blob, content)
-        _write_atomic(self._url_ref(url), f"{digest} {url}\n".encode("utf-8"))
+            write_atomic(blob, content)
+        write_atomic(self._url_ref(url), f"{digest} {url}\n".encode("utf-8"))
         return digest
 
     def has_schema(self, url: str) -> bool:
@@ -92,4 +80,4 @@ class DiskCache:
             return None
 
     def store_parsed(self, digest: str, data: Any) -> None:
-        _write_atomic(self._parsed(digest), json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        write_atomic(self._parsed(digest), json.dumps(data, separators=(",", ":")).encode("utf-8"))

@@ -1,0 +1,92 @@
+"""Parsed spec files by content: a compile parses again only the files that changed.
+
+ruamel.yaml's pure-Python parser is 37 % of a 1,000-service compile (docs/performance.md). The
+result of `yaml_io.parse_documents` (documents with the line and column of every key, or the
+diagnostics of a file that does not parse) depends on the file's bytes, the path it is shown as,
+the input limits and the parser's code — nothing else. So it is kept under the sha256 of exactly
+those (the compiler's own files stand for the parser: any change to the compiler is a new key), in
+`.inferplane-cache/parsed.pickle`, and a later run with the same key unpickles it instead.
+
+Pickle runs code when it loads, and a pull request can commit `.inferplane-cache/`: the file is
+signed with the machine-local key of source/fingerprint.py (HMAC-SHA256), and a file this machine
+did not sign is never unpickled — it is ignored and replaced. Each entry is kept as its own pickled
+bytes and unpickled afresh on each use, so a stage that changes the data it was given cannot change
+the cache. Written atomically once per successful run, holding only the entries the run used: the file does
+not grow with history. Any error reading or writing it is a miss, never a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from .atomic import write_atomic
+from .fingerprint import compiler_digest, signed, signing_key, verified
+
+FILE = "parsed.pickle"
+FORMAT = b"inferplane-parsed-1"
+
+
+class ParseCache:
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / FILE
+        self._secret = signing_key()
+        self._fingerprint = FORMAT + compiler_digest().encode()
+        self._stored: dict[str, bytes] = {}
+        self._used: dict[str, bytes] = {}
+        if self._secret is not None:
+            try:
+                body = verified(self._secret, self.path.read_bytes())
+                entries = pickle.loads(body) if body is not None else {}
+                self._stored = entries if isinstance(entries, dict) else {}
+            except Exception:  # noqa: BLE001 - whatever is wrong with the file, it is a miss
+                self._stored = {}
+
+    def key(self, data: bytes, shown: str, limits: Any) -> str:
+        digest = hashlib.sha256(self._fingerprint)
+        for part in (shown.encode(), repr(limits).encode()):
+            digest.update(len(part).to_bytes(8, "big") + part)
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> Any:
+        entry = self._stored.get(key)
+        if entry is None:
+            return None
+        self._used[key] = entry
+        return pickle.loads(entry)
+
+    def put(self, key: str, value: Any) -> None:
+        self._used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def save(self) -> None:
+        if self._secret is None or self._used == self._stored:
+            return
+        try:
+            write_atomic(self.path, signed(self._secret, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)))
+        except OSError:
+            pass
+
+
+_active: list[ParseCache] = []
+
+
+@contextmanager
+def reading_through(cache: ParseCache | None) -> Iterator[None]:
+    """Within the block, yaml_io.load_file reads and records parses in `cache` (None: no cache).
+    The caller saves it — compile only after a run without errors: a failed run writes nothing."""
+    if cache is None:
+        yield
+        return
+    _active.append(cache)
+    try:
+        yield
+    finally:
+        _active.remove(cache)
+
+
+def active() -> ParseCache | None:
+    return _active[-1] if _active else None
