@@ -285,3 +285,33 @@ def test_any_of_reports_the_branch_that_was_meant():
         assert found == [("/target/prot", 'unknown field "prot"; did you mean "port"?'), ("/either", 'set at least one of "a", "b"')], engine
         found = [(f.pointer, f.message) for f in describe(compiled.violations({"target": 5}))]
         assert found == [("/target", "expected object or string, got integer 5")], engine
+
+
+def test_a_planted_parsed_crd_is_not_believed(tmp_path: Path):
+    """A parsed-CRD entry committed by a pull request (a CRD with no rules under the real file's
+    digest) is ignored: the CRD file is parsed again and still refuses the bad object."""
+    import hashlib
+    import json
+
+    crds = tmp_path / "crds"
+    crds.mkdir()
+    crd = {
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "gadgets.example.com"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+                 "names": {"kind": "Gadget", "plural": "gadgets", "singular": "gadget", "listKind": "GadgetList"},
+                 "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+                     "type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}}}}]},
+    }
+    (crds / "gadget.yaml").write_text(json.dumps(crd))
+    bad = {"apiVersion": "example.com/v1", "kind": "Gadget", "metadata": {"name": "g", "namespace": "n"}, "spec": {"size": "big"}}
+    cache_dir = tmp_path / "cache"
+    SchemaRegistry("1.33", crd_paths=[crds], cache_dir=cache_dir).lookup("example.com/v1", "Gadget")
+    [entry] = (cache_dir / "parsed").glob("*.json")
+    permissive = json.loads(json.dumps(crd))
+    permissive["spec"]["versions"][0]["schema"]["openAPIV3Schema"] = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+    body = json.dumps([permissive]).encode()
+    for planted in (body, hashlib.sha256(body).hexdigest().encode() + b"\n" + body):  # bare, or signed with another key
+        entry.write_bytes(planted)
+        schema = SchemaRegistry("1.33", crd_paths=[crds], cache_dir=cache_dir).lookup("example.com/v1", "Gadget")
+        assert list(schema.compiled.violations(bad)), "the planted permissive CRD was used"

@@ -122,3 +122,37 @@ def test_pull_reports_transport_failures(tmp_path: Path):
 
     report = pull_schemas(["https://x/{{.ResourceKind}}.json"], [("v1", "Pod")], tmp_path, fetch=broken)
     assert not report.ok and report.failed[0][0] == "https://x/pod.json" and report.not_found == []
+
+
+def test_a_planted_url_reference_is_not_a_pulled_schema(tmp_path: Path):
+    """A pull request can commit .inferplane-cache/: a reference this machine did not sign, to a
+    blob whose hash matches itself, must not become the schema the PR's manifests are judged by."""
+    import hashlib
+
+    permissive = b'{"type": "object"}'
+    digest = hashlib.sha256(permissive).hexdigest()
+    url = "https://x/gadget.json"
+    (tmp_path / "schemas" / "blobs").mkdir(parents=True)
+    (tmp_path / "schemas" / "blobs" / f"{digest}.json").write_bytes(permissive)
+    ref = tmp_path / "schemas" / "by-url" / hashlib.sha256(url.encode()).hexdigest()
+    ref.parent.mkdir(parents=True)
+    ref.write_text(f"{digest} {url}\n")  # the unsigned format a cache without signatures trusted
+    cache = DiskCache(tmp_path)
+    assert (cache.has_schema(url), cache.read_schema(url), cache.schema_file(url)) == (False, None, None)
+
+    cache.store_schema(url, permissive)  # pulled on this machine: signed, trusted
+    assert cache.has_schema(url) and cache.read_schema(url) == permissive
+    ref.write_bytes(b"0" * 64 + b"\n" + f"{digest} {url}\n".encode())  # a forged signature
+    assert (cache.has_schema(url), cache.read_schema(url)) == (False, None)
+
+
+def test_a_reference_signed_for_another_url_is_not_used(tmp_path: Path):
+    import hashlib
+    import shutil
+
+    cache = DiskCache(tmp_path)
+    cache.store_schema("https://x/a.json", b'{"type": "object"}')
+    refs = tmp_path / "schemas" / "by-url"
+    other = "https://x/b.json"
+    shutil.copy(refs / hashlib.sha256(b"https://x/a.json").hexdigest(), refs / hashlib.sha256(other.encode()).hexdigest())
+    assert cache.read_schema(other) is None and cache.read_schema("https://x/a.json") == b'{"type": "object"}'

@@ -3,6 +3,14 @@
 Blobs are stored under their sha256 so a corrupted or edited file is noticed (its hash no longer
 matches) and so two URLs serving the same schema share one blob. Writes are atomic (temp file +
 rename): two processes validating at once never see half a file.
+
+Trust: what validation believes must not come from the pull request it judges. A pull request can
+commit files under .inferplane-cache/ (git-ignored is not git-refused): a planted URL reference to a
+permissive blob, or a planted "parsed CRD" with no rules, would let any manifest pass. So the
+entries that decide (a URL's reference, a parsed CRD file) are signed with the machine-local key
+the build record uses (source/fingerprint.py, outside the project); an entry this machine did not
+write is ignored: the schema counts as not pulled (fail closed) and the CRD file is parsed again.
+Without a key nothing is trusted, so nothing is read back.
 """
 
 from __future__ import annotations
@@ -13,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..source.atomic import write_atomic
+from ..source.fingerprint import signed, signing_key, verified
 
-# Bump when the meaning of a cached parse changes (e.g. the YAML loader's rules).
-PARSE_FORMAT = "1"
+# Bump when the meaning of a cached parse changes (e.g. the YAML loader's rules). 2: signed entries.
+PARSE_FORMAT = "2"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -25,6 +34,27 @@ def sha256_hex(data: bytes) -> str:
 class DiskCache:
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._key: bytes | None | bool = False  # looked up on first use: not every run needs it
+
+    def _signing_key(self) -> bytes | None:
+        if self._key is False:
+            self._key = signing_key()
+        return self._key  # type: ignore[return-value]
+
+    def _write_signed(self, path: Path, body: bytes) -> None:
+        key = self._signing_key()
+        if key is not None:
+            write_atomic(path, signed(key, body))
+
+    def _read_signed(self, path: Path) -> bytes | None:
+        """The body of `path` if this machine's key signed it; None if absent, unsigned or planted."""
+        key = self._signing_key()
+        if key is None or not path.is_file():
+            return None
+        try:
+            return verified(key, path.read_bytes())
+        except OSError:
+            return None
 
     # ---------------------------------------------------------------- pulled schemas, by URL
 
@@ -39,26 +69,32 @@ class DiskCache:
         blob = self._blob(digest)
         if not blob.is_file():
             write_atomic(blob, content)
-        write_atomic(self._url_ref(url), f"{digest} {url}\n".encode("utf-8"))
+        self._write_signed(self._url_ref(url), f"{digest} {url}\n".encode("utf-8"))
         return digest
 
+    def _url_digest(self, url: str) -> str | None:
+        """The blob digest this machine recorded for url, or None (never pulled here, or planted)."""
+        body = self._read_signed(self._url_ref(url))
+        if body is None:
+            return None
+        digest, _, recorded = body.decode("utf-8", "replace").rstrip("\n").partition(" ")
+        return digest if recorded == url else None
+
     def has_schema(self, url: str) -> bool:
-        return self._url_ref(url).is_file()
+        return self._url_digest(url) is not None
 
     def schema_file(self, url: str) -> Path | None:
         """The cached file of url (for readers that take a path, such as CRD sources), or None
         when it was never pulled or no longer matches its hash."""
-        ref = self._url_ref(url)
         if self.read_schema(url) is None:
             return None
-        return self._blob(ref.read_text(encoding="utf-8").split(" ", 1)[0])
+        return self._blob(self._url_digest(url) or "")
 
     def read_schema(self, url: str) -> bytes | None:
         """The cached body of url, or None when it was never pulled or the blob does not match its hash."""
-        ref = self._url_ref(url)
-        if not ref.is_file():
+        digest = self._url_digest(url)
+        if digest is None:
             return None
-        digest = ref.read_text(encoding="utf-8").split(" ", 1)[0]
         blob = self._blob(digest)
         if not blob.is_file():
             return None
@@ -71,13 +107,13 @@ class DiskCache:
         return self.root / "parsed" / f"{digest}-{PARSE_FORMAT}.json"
 
     def read_parsed(self, digest: str) -> Any | None:
-        path = self._parsed(digest)
-        if not path.is_file():
+        body = self._read_signed(self._parsed(digest))
+        if body is None:
             return None
         try:
-            return json.loads(path.read_bytes())
+            return json.loads(body)
         except ValueError:
             return None
 
     def store_parsed(self, digest: str, data: Any) -> None:
-        write_atomic(self._parsed(digest), json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        self._write_signed(self._parsed(digest), json.dumps(data, separators=(",", ":")).encode("utf-8"))
