@@ -54,8 +54,8 @@ CORE: dict[str, list[str]] = {
     "emit/autoscaling.py": ["tests/test_emit_autoscaling.py", "tests/findings/test_emit_autoscaling_meaning.py"],
     **{f"emit/{name}.py": [f"tests/test_emit_{name}.py"] for name in (
         "availability", "certmanager", "gateway", "gitops", "knative", "kserve", "modelmesh", "monitoring", "routing", "security")},
-    "output/transaction.py": ["tests/test_write_transaction.py", "tests/test_write.py"],
-    "output/staging.py": ["tests/test_write_transaction.py", "tests/test_write.py"],
+    "output/transaction.py": ["tests/test_write_transaction.py", "tests/test_write.py", "tests/findings/test_transaction_meaning.py"],
+    "output/staging.py": ["tests/test_write_transaction.py", "tests/test_write.py", "tests/findings/test_transaction_meaning.py"],
     "output/safety.py": ["tests/test_write_transaction.py", "tests/test_write.py", "tests/findings/test_safety_meaning.py"],
     "output/write.py": ["tests/test_write.py", "tests/test_compile_write.py", "tests/findings/test_write_meaning.py"],
     "validate/listtypes.py": ["tests/test_validate_core.py", "tests/test_validate_crd.py", "tests/findings/test_listtypes_meaning.py"],
