@@ -45,15 +45,53 @@ from mutation_ops import SWITCH, Mutant, mutant_source, mutate_source  # noqa: E
 EQUIVALENTS = REPO / "bench" / "mutation_equivalents.txt"
 
 _RULE_TESTS = ["tests/test_rules.py", "tests/test_rules_manifests.py", "tests/findings"]
-# Core module (below compiler/) -> the tests that exercise it. Only these run against its mutants.
+# The compiled examples and end-to-end cases compare whole rendered trees with committed goldens:
+# every emitter's fields are checked there, whatever its own tests state.
+_GOLDENS = ["tests/test_examples.py", "tests/test_cases.py"]
+# Rule module -> the tests of its feature beyond the rule tests (every rule is in tests/findings).
+_RULE_FEATURE_TESTS = {
+    "certmanager": [], "components": ["tests/test_workload_components.py"], "credentials": [], "delivery": [],
+    "exposure": ["tests/test_exposure.py"], "graph": ["tests/test_workload_graph.py"], "hardware": [],
+    "hpa_metrics": ["tests/test_hpa_metrics.py"], "images": ["tests/test_images.py"], "istio": [], "kserve": ["tests/test_kserve_versions.py"],
+    "llm": ["tests/test_workload_llm.py"], "loadtest": ["tests/test_loadtest.py"], "manifests": ["tests/test_crossrefs.py"],
+    "modelmesh": ["tests/test_modelmesh.py"], "ray": ["tests/test_workload_ray.py"], "scaling": [], "secrets": ["tests/test_secrets.py"],
+    "traffic": [], "versions": ["tests/test_fleet_versions.py"],
+}
+# Emitter module -> the tests that check what it emits (with the goldens above).
+_EMIT_TESTS = {
+    "autoscaling": ["tests/test_emit_autoscaling.py", "tests/findings/test_emit_autoscaling_meaning.py"],
+    "availability": ["tests/test_emit_availability.py"],
+    "certmanager": ["tests/test_emit_certmanager.py"],
+    "companions": ["tests/test_companions.py"],
+    "components": ["tests/test_workload_components.py"],
+    "gateway": ["tests/test_emit_gateway.py"],
+    "gitops": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
+    "gitops_fleet": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
+    "graph": ["tests/test_workload_graph.py"],
+    "images": ["tests/test_images.py", "tests/test_image_ref.py"],
+    "ingress": ["tests/test_exposure.py"],
+    "knative": ["tests/test_emit_knative.py"],
+    "kserve": ["tests/test_emit_kserve.py", "tests/test_emit_kserve_versions.py", "tests/test_kserve_runtimes.py"],
+    "llm": ["tests/test_workload_llm.py"],
+    "loadtest": ["tests/test_loadtest.py"],
+    "manifest": ["tests/test_write.py", "tests/test_emit_gitops.py", "tests/test_determinism.py"],
+    "meta": ["tests/test_emit_gateway.py", "tests/test_emit_certmanager.py", "tests/test_emit_security.py"],
+    "modelmesh": ["tests/test_emit_modelmesh.py", "tests/test_modelmesh.py"],
+    "modelmesh_routing": ["tests/test_emit_modelmesh.py", "tests/test_modelmesh.py"],
+    "monitoring": ["tests/test_emit_monitoring.py"],
+    "pod": ["tests/test_pod_settings.py"],
+    "ray": ["tests/test_workload_ray.py"],
+    "references": ["tests/test_crossrefs.py", "tests/test_crossref.py"],
+    "routing": ["tests/test_emit_routing.py"],
+    "security": ["tests/test_emit_security.py"],
+    "smoketest": ["tests/test_emit_releases.py"],
+}
+# Core module (below compiler/) -> the tests that exercise it. Only these run against its mutants
+# (tests/test_mutation_core.py checks that every rule module and emitter is here).
 CORE: dict[str, list[str]] = {
     "source/resolve.py": ["tests/test_resolve.py", "tests/properties/test_merge_laws.py", "tests/findings/test_resolve_meaning.py"],
-    **{f"rules/{name}.py": _RULE_TESTS for name in (
-        "scaling", "traffic", "kserve", "hardware", "images", "istio", "certmanager", "modelmesh",
-        "versions", "secrets", "credentials", "delivery", "manifests")},
-    "emit/autoscaling.py": ["tests/test_emit_autoscaling.py", "tests/findings/test_emit_autoscaling_meaning.py"],
-    **{f"emit/{name}.py": [f"tests/test_emit_{name}.py"] for name in (
-        "availability", "certmanager", "gateway", "gitops", "knative", "kserve", "modelmesh", "monitoring", "routing", "security")},
+    **{f"rules/{name}.py": _RULE_TESTS + extra for name, extra in _RULE_FEATURE_TESTS.items()},
+    **{f"emit/{name}.py": tests + _GOLDENS for name, tests in _EMIT_TESTS.items()},
     "output/transaction.py": ["tests/test_write_transaction.py", "tests/test_write.py", "tests/findings/test_transaction_meaning.py"],
     "output/staging.py": ["tests/test_write_transaction.py", "tests/test_write.py", "tests/findings/test_transaction_meaning.py"],
     "output/safety.py": ["tests/test_write_transaction.py", "tests/test_write.py", "tests/findings/test_safety_meaning.py"],
