@@ -188,6 +188,16 @@ def _run_items(items: list, on_item=None) -> str | None:
     return None
 
 
+def _compiler_caches() -> list:
+    """The compiler's functools caches. The baseline clears them before each test: otherwise only
+    the first test to call a cached function is seen reaching its lines, and a mutant there would
+    run against that one test only."""
+    import functools
+    import gc
+
+    return [o for o in gc.get_objects() if isinstance(o, functools._lru_cache_wrapper) and getattr(o, "__module__", "").startswith("compiler.")]
+
+
 class _MutationLoop:
     """A pytest plugin that replaces the session's test loop: the module's tests are collected
     once, in this process; the baseline and every mutant then run in forked children of it, so a
@@ -221,6 +231,8 @@ class _MutationLoop:
                         return local
                     return None
 
+                for cached in caches:  # a test that would find the value cached reaches the function too
+                    cached.cache_clear()
                 started = time.monotonic()
                 sys.settrace(tracer)
                 try:
@@ -229,6 +241,7 @@ class _MutationLoop:
                     sys.settrace(None)
                 durations[item.nodeid] = time.monotonic() - started
 
+            caches = _compiler_caches()
             _quiet()
             failed = _run_items(items, traced)
             Path(out).write_text(json.dumps({"failed": failed, "lines": {k: sorted(v) for k, v in lines.items()}, "durations": durations}))
