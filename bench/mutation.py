@@ -98,7 +98,7 @@ CORE: dict[str, list[str]] = {
     "output/write.py": ["tests/test_write.py", "tests/test_compile_write.py", "tests/findings/test_write_meaning.py"],
     "validate/listtypes.py": ["tests/test_validate_core.py", "tests/test_validate_crd.py", "tests/findings/test_listtypes_meaning.py"],
     "validate/core.py": ["tests/test_validate_core.py"],
-    "validate/cel.py": ["tests/test_validate_cel.py", "tests/test_validate_cel_hook.py"],
+    "validate/cel.py": ["tests/test_validate_cel.py", "tests/test_validate_cel_hook.py", "tests/findings/test_cel_meaning.py"],
     "diff/match.py": ["tests/test_diff_match.py", "tests/findings/test_diff_match_meaning.py"],
 }
 
