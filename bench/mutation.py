@@ -50,11 +50,11 @@ _RULE_TESTS = ["tests/test_rules.py", "tests/test_rules_manifests.py", "tests/fi
 _GOLDENS = ["tests/test_examples.py", "tests/test_cases.py"]
 # Rule module -> the tests of its feature beyond the rule tests (every rule is in tests/findings).
 _RULE_FEATURE_TESTS = {
-    "certmanager": [], "components": ["tests/test_workload_components.py"], "credentials": [], "delivery": [],
+    "certmanager": [], "components": ["tests/test_workload_components.py"], "credentials": ["tests/test_secrets.py", "tests/test_companions.py"], "delivery": [],
     "exposure": ["tests/test_exposure.py"], "graph": ["tests/test_workload_graph.py"], "hardware": [],
     "hpa_metrics": ["tests/test_hpa_metrics.py"], "images": ["tests/test_images.py"], "istio": [], "kserve": ["tests/test_kserve_versions.py"],
     "llm": ["tests/test_workload_llm.py"], "loadtest": ["tests/test_loadtest.py"], "manifests": ["tests/test_crossrefs.py"],
-    "modelmesh": ["tests/test_modelmesh.py"], "ray": ["tests/test_workload_ray.py"], "scaling": [], "secrets": ["tests/test_secrets.py"],
+    "modelmesh": ["tests/test_modelmesh.py"], "ray": ["tests/test_workload_ray.py"], "scaling": [], "secrets": ["tests/test_secrets.py", "tests/test_companions.py"],
     "traffic": [], "versions": ["tests/test_fleet_versions.py"],
 }
 # Emitter module -> the tests that check what it emits (with the goldens above).
