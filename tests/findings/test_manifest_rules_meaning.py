@@ -64,3 +64,32 @@ def test_a_graph_calling_a_service_that_failed_its_own_checks_is_not_reported_ag
         "environments/prod.yaml:2:1: error[GRAPH-XREF]: graph 'pipeline' calls service 'absent', which environment 'prod' renders no InferenceService of"
         " — add the service to this environment (spec.environments), or call one it renders"
     ]
+
+
+TOKEN = "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"  # pragma: allowlist secret
+
+
+def config_map(name: str, origins: dict | None = None, service: str | None = None) -> Manifest:
+    return Manifest({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "ml"}, "data": {"token": TOKEN}}, service=service, origins=origins or {})
+
+
+def test_sec02_reports_a_manifest_value_no_spec_wrote_once_per_line():
+    # Nothing records where the value came from: it is reported at the environment, once for both objects.
+    assert findings(config_map("a"), config_map("b")) == [
+        "environments/prod.yaml:2:1: error[SEC-02]: data.token of ConfigMap ml/a inlines a GitHub token ('ghp_…')"
+        " — keep it in a Secret and reference it: `env[].valueFrom.secretKeyRef`, `predictor.credentials.serviceAccountName` (a service account with a credentials Secret) or KServe's storage-config Secret"
+    ]
+
+
+def test_sec02_leaves_a_value_a_service_spec_wrote_to_sec01():
+    assert findings(config_map("a", {"/data/token": Location("services/iris.yaml", 9, 7)})) == []
+    # written by the environment file itself: SEC-02's, at that line
+    assert findings(config_map("a", {"/data/token": Location("environments/prod.yaml", 7, 3)}))[0].startswith("environments/prod.yaml:7:3: error[SEC-02]: data.token of ConfigMap ml/a")
+
+
+def test_a_companion_secret_with_data_is_refused_whatever_it_holds():
+    secret = Manifest({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "ml"}, "data": {"k": "eA=="}}, service="resources/prod/secret.yaml", origins={"/data": Location("resources/prod/secret.yaml", 5, 1)})
+    assert findings(secret) == [
+        "resources/prod/secret.yaml:5:1: error[SEC-02]: data of Secret ml/s holds the Secret's values in git"
+        " — delete the Secret from resources/ and create it in the cluster (kubectl create secret, Sealed Secrets or External Secrets); reference it by name"
+    ]
