@@ -67,7 +67,7 @@ _EMIT_TESTS = {
     "gateway": ["tests/test_emit_gateway.py"],
     "gitops": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
     "gitops_fleet": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
-    "graph": ["tests/test_workload_graph.py"],
+    "graph": ["tests/test_workload_graph.py", "tests/findings/test_emit_graph_meaning.py"],
     "images": ["tests/test_images.py", "tests/test_image_ref.py"],
     "ingress": ["tests/test_exposure.py", "tests/findings/test_emit_ingress_meaning.py"],
     "knative": ["tests/test_emit_knative.py"],
