@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.errors import Location
-from compiler.rules.credentials import Credential, allowlisted, credentials_in, written_at
+from compiler.rules.credentials import Credential, allowlisted, credentials_in, describe, written_at
 
 VALUE = "hunter2xyz"  # pragma: allowlist secret
 
@@ -40,7 +40,7 @@ def test_a_message_shows_four_characters_of_a_value_of_eight_or_more():
 @pytest.fixture
 def spec_file(tmp_path):
     path = tmp_path / "spec.yaml"
-    path.write_text("a: 1\n# pragma: allowlist nextline secret\nb: x\nc: y  # pragma: allowlist secret\nd: z\ne: |\n  z\n---\nf: z\n")
+    path.write_text("a: 1\n# pragma: allowlist nextline secret\nb: x\nc: y  # pragma: allowlist secret\nd: z\ne: |\n  z\n---\nf: z\ng: XXXX\n")
     return str(path)
 
 
@@ -66,3 +66,27 @@ def test_where_a_value_is_written_from_a_start_within_its_document(spec_file):
     assert written_at(Location(spec_file, 7), "f: z") is None  # past the end of its document
     assert written_at(Location(spec_file, 0), "a: 1") == Location(spec_file, 1, 1)
     assert written_at(Location(spec_file, 1), "") is None
+    assert written_at(Location(spec_file, 9), "  \n") is None  # a blank value is written nowhere
+
+
+def test_a_patch_operation_from_the_first_line_or_none(spec_file):
+    assert allowlisted(Location(spec_file, 5), since=Location(spec_file, 1))  # lines 1..5 hold line 4's comment
+    assert allowlisted(Location(spec_file, 4), since=Location(spec_file, 0))  # no operation line: the finding's own
+
+
+def test_the_comment_above_a_finding_past_the_last_line(tmp_path):
+    path = tmp_path / "short.yaml"
+    path.write_text("a: 1\n# pragma: allowlist nextline secret\n")
+    assert allowlisted(Location(str(path), 3))
+
+
+def test_a_file_that_is_not_utf8_is_still_read(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"a: \xff\nb: x  # pragma: allowlist secret\n")
+    assert allowlisted(Location(str(path), 2)) and not allowlisted(Location(str(path), 1))
+
+
+def test_several_credentials_in_one_message():
+    found = (Credential("a token", "x" * 8), Credential("a password", "y" * 8), Credential("a secret", "z" * 8))
+    assert describe(found) == "a token ('xxxx…'), a password ('yyyy…') and a secret ('zzzz…')"
+    assert describe(found[:1]) == "a token ('xxxx…')"
