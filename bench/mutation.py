@@ -72,7 +72,7 @@ _EMIT_TESTS = {
     "ingress": ["tests/test_exposure.py", "tests/findings/test_emit_ingress_meaning.py"],
     "knative": ["tests/test_emit_knative.py"],
     "kserve": ["tests/test_emit_kserve.py", "tests/test_emit_kserve_versions.py", "tests/test_kserve_runtimes.py"],
-    "llm": ["tests/test_workload_llm.py"],
+    "llm": ["tests/test_workload_llm.py", "tests/findings/test_emit_llm_meaning.py"],
     "loadtest": ["tests/test_loadtest.py"],
     "manifest": ["tests/test_write.py", "tests/test_emit_gitops.py", "tests/test_determinism.py"],
     "meta": ["tests/test_emit_gateway.py", "tests/test_emit_certmanager.py", "tests/test_emit_security.py"],
