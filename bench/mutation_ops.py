@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SWITCH = "__inferplane_mutant__"
 
@@ -46,12 +46,15 @@ class Mutant:
     operator: str
     original: str
     mutated: str
+    occurrence: int = 0  # n-th of the mutants with the same key in the function (0: the only one)
 
     @property
     def key(self) -> str:
         """Names the mutant without its line number, so the equivalents list survives edits
-        elsewhere in the module: function, operator, and the code before and after."""
-        return f"{self.function}: {self.operator}: {self.original} => {self.mutated}"
+        elsewhere in the module: function, operator, and the code before and after; when the same
+        change can be made in several places of one function, which one (`#2`: the second)."""
+        text = f"{self.function}: {self.operator}: {self.original} => {self.mutated}"
+        return f"{text} #{self.occurrence}" if self.occurrence else text
 
 
 def _one_line(node: ast.AST, limit: int = 160) -> str:
@@ -298,7 +301,23 @@ def mutate_source(source: str, filename: str) -> tuple[list[Mutant], object]:
     transformer = _Schemata()
     tree = transformer.visit(tree)
     ast.fix_missing_locations(tree)
-    return transformer.mutants, compile(tree, filename, "exec")
+    return _numbered_duplicates(transformer.mutants), compile(tree, filename, "exec")
+
+
+def _numbered_duplicates(mutants: list[Mutant]) -> list[Mutant]:
+    """Mutants that share a key get `occurrence` 1, 2, ... in source order, so that one of them
+    judged equivalent does not excuse the others."""
+    total: dict[str, int] = {}
+    for mutant in mutants:
+        total[mutant.key] = total.get(mutant.key, 0) + 1
+    seen: dict[str, int] = {}
+    numbered = []
+    for mutant in sorted(mutants, key=lambda m: (m.line, m.number)):
+        if total[mutant.key] > 1:
+            seen[mutant.key] = seen.get(mutant.key, 0) + 1
+            mutant = replace(mutant, occurrence=seen[mutant.key])
+        numbered.append(mutant)
+    return sorted(numbered, key=lambda m: m.number)
 
 
 def mutant_source(source: str, number: int) -> str:

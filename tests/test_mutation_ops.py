@@ -98,3 +98,12 @@ def test_mutant_source_shows_one_mutant_only():
     assert "value <= 10 and value != 5" in shown
     assert SWITCH not in shown
     assert '@register("decorator argument", default=4)' in SOURCE and "@register('decorator argument', default=4)" in shown
+
+
+def test_the_same_change_in_two_places_of_a_function_has_two_keys():
+    mutants, _ = mutate_source("def f(a):\n    return a.split('/') + a.split('/')\n\ndef g(a):\n    return a.split('/')\n", "<test>")
+    assert [m.key for m in mutants if m.operator == "constant"] == [
+        "f: constant: '/' => 'XX/XX' #1",
+        "f: constant: '/' => 'XX/XX' #2",
+        "g: constant: '/' => 'XX/XX'",
+    ]

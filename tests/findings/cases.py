@@ -5,7 +5,8 @@ expected.yaml."""
 from __future__ import annotations
 
 from tests.test_rules import (
-    TRANSFORMER, graph, llm, ray, CANARY, KEDA_ENV, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, SLS_QPS, env, kserve, knative, spec, standard, version,
+    CANARY, CLOUDFLARE, KEDA_ENV, LETSENCRYPT, mm_env, KSERVE_020, MESH_ENV, PROM_QPS, PUBLIC, SLS_QPS, TRANSFORMER, acme, env, graph, kserve, knative, llm, mesh_env, model, modelmesh, ray,
+    spec, standard, version,
 )
 
 CLASS = "serving.kserve.io/autoscalerClass"
@@ -24,8 +25,70 @@ def keda(version_: str) -> dict:
 # The longest version name (20); `iris-<version>-predictor-<namespace>` is 16 + 20 + the namespace:
 # 63 characters with a 27-character namespace, one too many with 28.
 LONGEST = "v2" + "x" * 18
+ARGOCD = {"tool": "argocd", "repoURL": "https://github.com/acme/model-serving-gitops.git", "targetRevision": "main"}
 
 FIRING: list[tuple] = [
+    # MM-02's claim names, MM-05: every setting only a runtime's pods can have, each with its hint
+    ("MM-02", modelmesh(storageUri="pvc://Bad_Claim/sklearn/model.joblib"), mm_env()),
+    ("MM-02", modelmesh(storageUri="pvc://team-models/sklearn/model.joblib"), mm_env(pvcs=[])),
+    ("MM-05", {"spec": {"mode": "modelmesh", "scaling": None, "smokeTest": {"enabled": False}, "predictor": {
+        "model": {"protocolVersion": "v2", "args": ["--x"], "env": [{"name": "A", "value": "1"}], "servedName": "m"},
+        "labels": {"team": "ml"}, "annotations": {"a": "b"}, "credentials": {"serviceAccountName": "reader"}, "timeoutSeconds": 30, "pod": {"priorityClassName": "high"}}}}, mm_env()),
+    ("MM-05", {"spec": {"mode": "modelmesh", "scaling": None, "predictor": {"model": None, "container": {"image": "ghcr.io/acme/server:1"}}}}, mm_env()),
+    # IMG-01/02: each image a service runs (runtimeVersion's tag, the smoke test, a ModelMesh runtime), each branch of the runtime check
+    ("IMG-01", model(format="sklearn", storageUri="gs://bucket/iris", runtimeVersion="1.5.0"), env(images={"requireDigests": True})),
+    ("IMG-01", spec(smokeTest={"enabled": True, "image": "curlimages/curl:8.10.1"}, predictor={"model": None, "container": {"image": "ghcr.io/acme/server@sha256:" + "a" * 64}}), env(images={"requireDigests": True}, gitops=ARGOCD)),
+    ("IMG-01", modelmesh(), {"spec": {**mm_env()["spec"], "images": {"requireDigests": True}}}),
+    ("IMG-02", model(format="onnx", storageUri="gs://bucket/iris"), kserve("0.11.0")),
+    ("IMG-02", model(format="onnx", storageUri="gs://bucket/iris", formatVersion="1"), None),
+    # GRAPH-01/02: the branches no other case reaches
+    ("GRAPH-01", {"spec": {**graph()["spec"], "transformer": TRANSFORMER}}, None),
+    ("GRAPH-02", graph(node="missing"), None),
+    ("GRAPH-02", graph(service="iris", weight=50), None),
+    ("GRAPH-02", graph(service="iris", condition="instances"), None),
+    ("GRAPH-02", graph("Splitter", service="iris"), None),
+    # LLM-01..04, LLM-GPU: every branch, both sides of each bound
+    ("LLM-01", spec(mode="standard", llm={"model": {"uri": "hf://Qwen/Qwen2.5-0.5B-Instruct"}}), None),
+    ("LLM-01", {"spec": {**llm()["spec"], "transformer": TRANSFORMER}}, None),
+    ("LLM-01", {"spec": {**llm()["spec"], "versions": CANARY}}, None),
+    ("LLM-02", llm(model={"uri": "hf://Qwen/Qwen2.5-0.5B-Instruct", "lora": [{"name": "sql", "uri": "gs://b/sql"}, {"name": "sql", "uri": "s3://adapters"}]}), None),
+    ("LLM-03", llm(multiNode=True, parallelism={"pipeline": 2, "data": 2}), None),
+    ("LLM-03", llm(parallelism={"data": 2}), None),
+    ("LLM-03", llm(parallelism={"pipeline": 2}), None),
+    ("LLM-03", llm(multiNode=True, parallelism={"data": 2, "dataLocal": 3}), None),
+    ("LLM-03", llm(prefill={"gpu": {"class": "t4"}, "parallelism": {"data": 2}}, router={"scheduler": True}), None),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 3}, parallelism={"tensor": 3}), env(gpuClasses={"t4": {"maxPerPod": 2}})),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}, replicas=3), env(gpuClasses={"t4": {"quota": 5}})),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}), env(gpuClasses={"t4": {"quota": 1}})),
+    ("LLM-GPU", llm(), env(gpuClasses=None)),
+    ("LLM-GPU", llm(resources={"limits": {"nvidia.com/gpu": 1}}), None),
+    ("LLM-04", llm(router={"scheduler": True, "schedulerReplicas": 0}), None),
+    # SCALE-04: each reason an additional metric cannot drive the HPA, and both sides of its targets
+    ("SCALE-04", knative(metric="cpu", target=70, additionalMetrics=[{"metric": "memory", "target": 80}]), None),
+    ("SCALE-04", standard(metric="external", target=10, external=PROM_QPS, additionalMetrics=[{"metric": "cpu", "target": 70}]), KEDA_ENV),
+    ("SCALE-04", standard(metric="cpu", target=70, additionalMetrics=[{"metric": "cpu", "target": 60}]), None),
+    ("SCALE-04", standard(metric="external", target=10, external=SLS_QPS, additionalMetrics=[{"metric": "external", "target": 5, "external": SLS_QPS}]), None),
+    ("SCALE-04", standard(metric="memory", target=80, additionalMetrics=[{"metric": "cpu", "target": 0}]), None),
+    ("SCALE-04", standard(metric="memory", target=80, additionalMetrics=[{"metric": "cpu", "target": 101}]), None),
+    ("SCALE-04", standard(metric="memory", target=80, additionalMetrics=[{"metric": "cpu", "target": "50.5"}]), None),
+    ("SCALE-04", standard(metric="cpu", target=70, additionalMetrics=[{"metric": "memory", "target": 0}]), None),
+    ("SCALE-04", standard(metric="cpu", target=70, additionalMetrics=[{"metric": "external", "target": 5}]), None),
+    ("SCALE-04", standard(metric="cpu", target=70, additionalMetrics=[{"metric": "external", "target": 5, "external": PROM_QPS}]), KEDA_ENV),
+    # RAY-01..04: every branch, both sides of the worker bounds and of a class's GPUs per pod
+    ("RAY-01", {"spec": {**ray()["spec"], "transformer": TRANSFORMER}}, None),
+    ("RAY-03", ray(workers=[{"name": "gpu", "maxReplicas": 1, "gpu": {"class": "t4", "count": 3}}]), env(gpuClasses={"t4": {"maxPerPod": 2}})),
+    ("RAY-03", ray(workers=[{"name": "gpu", "maxReplicas": 1, "gpu": {"class": "t4"}}]), env(gpuClasses=None)),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 3, "maxReplicas": 2}]), None),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 1, "maxReplicas": 2, "replicas": 3}]), None),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 1, "maxReplicas": 2, "replicas": 0}]), None),
+    # CM-02: settings an issuer type ignores or lacks, and each solver's own mistakes
+    ("CM-02", PUBLIC, mesh_env({"issuer": {"name": "letsencrypt", "type": "acme"}})),
+    ("CM-02", PUBLIC, mesh_env({"issuer": {"name": "gateway-ca", "type": "selfSigned", "caSecretName": "ca-key-pair"}})),
+    ("CM-02", PUBLIC, mesh_env({"issuer": {"name": "internal-ca", "type": "ca", "caSecretName": "ca-key-pair", "acme": LETSENCRYPT}})),
+    ("CM-02", PUBLIC, mesh_env({**acme(solver="dns01"), "wildcard": True})),
+    ("CM-02", PUBLIC, mesh_env({**acme(solver="dns01", dns01=CLOUDFLARE, ingressClassName="istio"), "wildcard": True})),
+    ("CM-02", PUBLIC, mesh_env(acme(solver="http01", dns01=CLOUDFLARE), gateway={"httpsRedirect": False})),
+    ("CM-02", PUBLIC, mesh_env({**acme(solver="dns01", dns01={"rfc2136": {"nameserver": "10.0.0.1", "keys": [{"tsigSecret": "abc"}]}}), "wildcard": True})),
     # KS-10: cpu targets 1..100, memory at least 1, both sides; a fraction is no whole percent
     ("KS-10", standard(metric="cpu", target=0), None),
     ("KS-10", standard(metric="cpu", target=101), None),
@@ -171,6 +234,22 @@ FIRING += [
 
 
 QUIET: list[tuple] = [
+    ("IMG-02", model(format="huggingface", storageUri="hf://Qwen/Qwen2.5-0.5B-Instruct"), kserve("0.11.0")),
+    ("IMG-01", spec(smokeTest={"enabled": True, "image": "curlimages/curl:8.10.1"}, predictor={"model": None, "container": {"image": "ghcr.io/acme/server@sha256:" + "a" * 64}}), env(images={"requireDigests": True}, gitops={**ARGOCD, "tool": "flux"})),
+    ("LLM-03", llm(multiNode=True, parallelism={"data": 2, "dataLocal": 2}), None),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}), env(gpuClasses={"t4": {"maxPerPod": 2}})),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}, replicas=3), env(gpuClasses={"t4": {"quota": 6}})),
+    ("LLM-GPU", llm(gpu={"class": "t4", "count": 2}, parallelism={"tensor": 2}), env(gpuClasses={"t4": {"quota": 2}})),
+    ("LLM-04", llm(router={"scheduler": True, "schedulerReplicas": 1}), None),
+    ("SCALE-04", standard(metric="memory", target=80, additionalMetrics=[{"metric": "cpu", "target": 1}]), None),
+    ("SCALE-04", standard(metric="memory", target=80, additionalMetrics=[{"metric": "cpu", "target": 100}]), None),
+    ("SCALE-04", standard(metric="cpu", target=70, additionalMetrics=[{"metric": "memory", "target": 1}]), None),
+    ("SCALE-04", standard(metric="external", target=10, external=SLS_QPS, additionalMetrics=[{"metric": "external", "target": 5, "external": {"name": "other_qps"}}]), None),
+    ("RAY-03", ray(workers=[{"name": "gpu", "maxReplicas": 1, "gpu": {"class": "t4", "count": 2}}]), env(gpuClasses={"t4": {"maxPerPod": 2}})),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 2, "maxReplicas": 2, "replicas": 2}]), None),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 1, "maxReplicas": 3, "replicas": 1}]), None),
+    ("RAY-04", ray(workers=[{"name": "cpu", "minReplicas": 1, "maxReplicas": 3, "replicas": 3}]), None),
+    ("CM-02", PUBLIC, mesh_env({**acme(solver="dns01", dns01={"route53": {"region": "eu-west-1", "accessKeyIDSecretRef": {"name": "aws", "key": "id"}}}), "wildcard": True})),
     # KS-14: an unweighted canary counts 0 towards the canaries' 100
     ("KS-14", spec(mode="standard", versions=[version("v1", 0), unweighted("v2"), version("v3", 100)]), KSERVE_020),
     ("KS-10", standard(metric="cpu", target=1), None),
