@@ -28,6 +28,7 @@ from ..errors import Diagnostic, Location
 from . import parse_cache
 from .limits import MAX_SPEC_BYTES_VARIABLE, SPEC_TAGS, InputLimits, InputRefused, check_document, check_size, current_limits, decode_utf8, read_limited, too_deep, unprintable
 from .yaml_emit import FastEmitter
+from .yaml_fast_read import read_plain
 
 KeyPath = tuple[str | int, ...]
 
@@ -174,8 +175,12 @@ def _loader(limits: InputLimits) -> YAML:
 
 def parse_documents(text: str, path: str, limits: InputLimits | None = None) -> tuple[list[LoadedDocument], list[Diagnostic]]:
     """Parse every document of a YAML stream. Syntax errors and inputs over a limit become diagnostics."""
+    limits = limits or current_limits()
+    plain = read_plain(text, path, limits.max_depth)  # libyaml, for files where it reads as ruamel does
+    if plain is not None:
+        return [LoadedDocument(path, index, data, positions) for index, data, positions in plain], []
     try:
-        raw_docs = list(_loader(limits or current_limits()).load_all(text))
+        raw_docs = list(_loader(limits).load_all(text))
     except InputRefused as exc:
         return [], [exc.diagnostic(path)]
     except ReaderError as exc:  # a character YAML does not allow (ruamel checks the whole text first)
