@@ -82,6 +82,11 @@ def test_every_committed_and_bad_input_file_reads_as_ruamel_reads_it():
         "a: [1, 2\n",  # a syntax error: ruamel words it
         "a: b: c\n",
         "[" * 101 + "]" * 101 + "\n",  # over the nesting limit
+        # Block scalars: found by random text, libyaml reads these where ruamel refuses or reads otherwise.
+        "a: |#c\n  x\n",
+        "x: |\n  \n   0 x: b\n",
+        ">\n---\n  text\n",
+        "a: |-\n  plain\n",
     ],
 )
 def test_what_the_two_readers_could_read_differently_is_left_to_ruamel(text):
@@ -97,10 +102,10 @@ def test_the_nesting_limit_is_the_same_on_both_sides():
 
 
 def test_plain_scalars_are_typed_by_yaml_1_2():
-    text = "a: yes\nb: on\nc: True\nd: ~\ne: -0\nf: 1.50\ng: 'true'\nh:\ni: [1, x, 2.5, null, false]\nj: |\n  two\n  lines\n"
+    text = "a: yes\nb: on\nc: True\nd: ~\ne: -0\nf: 1.50\ng: 'true'\nh:\ni: [1, x, 2.5, null, false]\nj: \"two\\nlines\"\n"
     assert _agrees(text)
     (document,) = read_plain(text, "f.yaml", LIMITS.max_depth)
-    assert document[1] == {"a": "yes", "b": "on", "c": True, "d": None, "e": 0, "f": 1.5, "g": "true", "h": None, "i": [1, "x", 2.5, None, False], "j": "two\nlines\n"}
+    assert document[1] == {"a": "yes", "b": "on", "c": True, "d": None, "e": 0, "f": 1.5, "g": "true", "h": None, "i": [1, "x", 2.5, None, False], "j": "two\nlines"}
 
 
 def test_empty_documents_keep_their_index():
@@ -139,5 +144,19 @@ def test_random_documents_read_as_ruamel_reads_them(text):
     fast = read_plain(text + "\n", "f.yaml", LIMITS.max_depth)
     docs, diagnostics = _ruamel(text + "\n")
     if fast is not None:  # libyaml read it: ruamel reads the same data at the same places
+        assert diagnostics == []
+        assert repr([(d.index, d.data, d.positions) for d in docs]) == repr(fast)
+
+
+_PIECES = ["key: ", "- ", "\n", "  ", "'a b'", '"x\\ty"', "[", "]", "{", "}", ", ", "1", "1.5", "true", "~", " #c", " ", "x", "---", "...", ":", "?", "\n  ", "\n- ", '"', "'", "\\", "y", "08", "|", ">", "-"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=18))
+def test_random_text_is_read_as_ruamel_reads_it_or_left_to_ruamel(pieces):
+    text = "".join(pieces)
+    fast = read_plain(text, "f.yaml", LIMITS.max_depth)
+    if fast is not None:
+        docs, diagnostics = _ruamel(text)
         assert diagnostics == []
         assert repr([(d.index, d.data, d.positions) for d in docs]) == repr(fast)
