@@ -61,6 +61,7 @@ class FastEmitter:
         self._key_order = key_order
         self._values: dict[str, str | Block | None] = {}
         self._keys: dict[str, str | None] = {}
+        self._orders: dict[tuple, list] = {}  # a mapping's keys as given -> in the order written
 
     # ------------------------------------------------------------ scalars
 
@@ -121,18 +122,26 @@ class FastEmitter:
     # ------------------------------------------------------------ collections
 
     def _mapping(self, data: dict, indent: str, out: list[str]) -> None:
-        for key in self._key_order(data):
+        keys, values = self._keys, self._values  # the hot path: known keys and strings, inline
+        names = tuple(data)
+        order = self._orders.get(names)
+        if order is None:
+            order = self._orders[names] = self._key_order(data)
+        for key in order:
             value = data[key]
-            head = indent + self._key(key) + ":"
+            form = keys.get(key) or self._key(key)
             kind = value.__class__
-            if kind is dict and value:
-                out.append(head + "\n")
+            if kind is str:
+                text = values.get(value)
+                out.append(f"{indent}{form}: {text if text.__class__ is str else self._scalar(value, indent)}\n")
+            elif kind is dict and value:
+                out.append(f"{indent}{form}:\n")
                 self._mapping(value, indent + "  ", out)
             elif kind is list and value:
-                out.append(head + "\n")
+                out.append(f"{indent}{form}:\n")
                 self._sequence(value, indent, out)
             else:
-                out.append(head + " " + self._leaf(value, indent) + "\n")
+                out.append(f"{indent}{form}: {self._leaf(value, indent)}\n")
 
     def _sequence(self, data: list, indent: str, out: list[str]) -> None:
         inner = indent + "  "
