@@ -111,3 +111,12 @@ def test_the_compile_command_keeps_no_plans_or_provenance(tmp_path, monkeypatch)
     full = pipeline.compile_environment(sources, "dev", options, schemas)
     assert full.plans and full.provenance and lean.plans == [] and lean.provenance == {}
     assert (lean.files, lean.diagnostics, lean.gpu_budget) == (full.files, full.diagnostics, full.gpu_budget)
+
+
+@pytest.mark.parametrize("setting", ["two", "0", "-1", "1.5"])
+def test_a_jobs_setting_that_is_not_a_positive_number_is_a_usage_error(tmp_path, monkeypatch, in_processes, setting):
+    project = _project(tmp_path, "p")
+    result = _compile(project, setting, monkeypatch)
+    assert result.exit_code == 2 and not (project / "rendered").exists()
+    assert result.stderr.strip().splitlines()[-1].endswith(f"INFERPLANE_JOBS={setting!r}: expected a positive whole number of processes")
+    assert in_processes == []

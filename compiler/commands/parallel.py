@@ -31,6 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import pipeline
+from ..errors import UsageError
 
 JOBS_VARIABLE = "INFERPLANE_JOBS"
 _job: dict[str, Any] = {}  # the worker's inherited arguments (set before fork, never pickled)
@@ -40,7 +41,11 @@ def _jobs() -> int:
     """Processes to use: INFERPLANE_JOBS, else 1 (measured: on 2 shared cores, two processes cost
     1.3 s more CPU — each compiles the schemas, results are pickled back — and finished later)."""
     setting = os.environ.get(JOBS_VARIABLE, "").strip()
-    return int(setting) if setting.isdigit() and int(setting) >= 1 else 1
+    if not setting:
+        return 1
+    if not setting.isdigit() or int(setting) < 1:
+        raise UsageError(f"{JOBS_VARIABLE}={setting!r}: expected a positive whole number of processes")
+    return int(setting)
 
 
 def _lean(result: pipeline.EnvironmentResult) -> pipeline.EnvironmentResult:
