@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from .emit.manifest import Manifest, duplicates
 from .emit.provenance import Provenance, environment_provenance
@@ -46,6 +47,9 @@ class CompileOptions:
     strict: bool = False  # a custom resource with no schema is an error, not a notice
     cache_dir: Path | None = None  # where parsed schemas are cached (default: <project>/.inferplane-cache)
     cache: bool = True  # parsed spec files by content (source/parse_cache.py); compile --no-cache: False
+    # How the environments are compiled: compile_environment over each name, in order (the
+    # compile command passes commands/parallel.py's, which uses worker processes). None: here.
+    run_environments: Callable[..., list[EnvironmentResult]] | None = None
 
 
 @dataclass
@@ -245,7 +249,10 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     if unknown:
         raise unknown_names("environment", unknown, sources.environments)
     schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
-    results = [compile_environment(sources, name, options, schemas) for name in names]
+    if options.run_environments is not None:
+        results = options.run_environments(sources, names, options, schemas)
+    else:
+        results = [compile_environment(sources, name, options, schemas) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
     shared = shared_objects([(r.environment, r.manifests) for r in results if r.environment is not None])
     fleet_diagnostics += [replace(d, location=sources.environments[d.environment].locate(d.key_path)) for d in shared if d.environment]

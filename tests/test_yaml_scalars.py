@@ -69,3 +69,15 @@ def test_validate_reports_what_kubectl_would_send(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(manifest)])
     assert result.exit_code == 1
     assert result.stdout == f"{manifest}:8: ConfigMap default/flags: /data/enabled: expected string, got boolean true\n"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from compiler.validate.yaml_scalars import _BY_SPELLING, tag_of  # noqa: E402
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("yYnNtTfFoO~+-.0123456789_xXbBeE:<abclrsu ")), max_size=8) | st.sampled_from(sorted(_BY_SPELLING)))
+def test_the_readers_quick_tag_is_the_full_resolution_of_every_scalar(text):
+    assert tag_of(text) == resolve(text)[0]

@@ -20,6 +20,7 @@ from ..plan.budget import budget_text
 from ..source.load import display_path
 from .annotations import FORMATS, annotations
 from .build_cache import environment_inputs
+from .parallel import compile_environments
 from .report import diagnostics_text, errors_only, summary_line, to_json
 
 Say = Callable[..., None]
@@ -69,7 +70,7 @@ def compile_and_report(project: Path, env_list: list[str] | None, choices: Compi
     """Compile, print (through `say`) and write or check rendered/; the exit code. Sets
     `say.result` and `say.replayable` (no notice about this run's rendered/) for the build record."""
     check, output, quiet = choices.check, choices.output, choices.quiet
-    result = pipeline.compile_project(project, env_list, pipeline.CompileOptions(crd_paths=choices.crds, strict=choices.strict, cache=choices.cache))
+    result = pipeline.compile_project(project, env_list, pipeline.CompileOptions(crd_paths=choices.crds, strict=choices.strict, cache=choices.cache, run_environments=compile_environments))
     say.result = result
     emit_diagnostics(result, quiet, output, say=say)
     out_root = project / "rendered"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, InputError, UsageError, unknown_names
-from ..output.layout import GITOPS_DIR
+from ..output import GITOPS_DIR
 from ..source.load import load_environments
 from ..source.resolve import Layer
 from ..spec.check import check_model

@@ -29,8 +29,7 @@ from ..source.resolve import Layer
 from ..spec.models import Environment
 from .write import KUSTOMIZATION, kustomization, render_tree
 from ..source.yaml_io import dump
-
-GITOPS_DIR = "_gitops"
+from . import GITOPS_DIR
 FLEET_HEADER = "# Rendered by inferplane from the environments that set gitops.applicationSet. Do not edit: change them and run `inferplane compile`.\n"
 
 

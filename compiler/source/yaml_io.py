@@ -27,6 +27,8 @@ from ruamel.yaml.scanner import Scanner
 from ..errors import Diagnostic, Location
 from . import parse_cache
 from .limits import MAX_SPEC_BYTES_VARIABLE, SPEC_TAGS, InputLimits, InputRefused, check_document, check_size, current_limits, decode_utf8, read_limited, too_deep, unprintable
+from .yaml_emit import FastEmitter
+from .yaml_fast_read import read_plain
 
 KeyPath = tuple[str | int, ...]
 
@@ -173,8 +175,12 @@ def _loader(limits: InputLimits) -> YAML:
 
 def parse_documents(text: str, path: str, limits: InputLimits | None = None) -> tuple[list[LoadedDocument], list[Diagnostic]]:
     """Parse every document of a YAML stream. Syntax errors and inputs over a limit become diagnostics."""
+    limits = limits or current_limits()
+    plain = read_plain(text, path, limits.max_depth)  # libyaml, for files where it reads as ruamel does
+    if plain is not None:
+        return [LoadedDocument(path, index, data, positions) for index, data, positions in plain], []
     try:
-        raw_docs = list(_loader(limits or current_limits()).load_all(text))
+        raw_docs = list(_loader(limits).load_all(text))
     except InputRefused as exc:
         return [], [exc.diagnostic(path)]
     except ReaderError as exc:  # a character YAML does not allow (ruamel checks the whole text first)
@@ -237,8 +243,7 @@ _LEADING_RANK = {key: rank for rank, key in enumerate(_LEADING_KEYS)}
 def canonical(data: Any) -> Any:
     """Return data with every mapping's keys in canonical order (recursively)."""
     if isinstance(data, dict):
-        keys = sorted(data, key=lambda k: (_LEADING_RANK.get(k, len(_LEADING_KEYS)), str(k)))
-        return {key: canonical(data[key]) for key in keys}
+        return {key: canonical(data[key]) for key in _canonical_keys(data)}
     if isinstance(data, (list, tuple)):
         return [canonical(item) for item in data]
     return data
@@ -274,8 +279,8 @@ _CanonicalDumper.add_implicit_resolver(
 )
 
 
-def dump(data: Any, keep_order: bool = False) -> str:
-    """Canonical YAML text of one document."""
+def libyaml_dump(data: Any, keep_order: bool = False) -> str:
+    """Canonical YAML text of one document, written by libyaml (the reference of yaml_emit)."""
     return yaml.dump(
         data if keep_order else canonical(data),
         Dumper=_CanonicalDumper,
@@ -284,6 +289,22 @@ def dump(data: Any, keep_order: bool = False) -> str:
         allow_unicode=True,
         width=1 << 16,  # never fold long lines: folding makes diffs noisy
     )
+
+
+def _canonical_keys(mapping: dict) -> list:
+    return sorted(mapping, key=lambda k: (_LEADING_RANK.get(k, len(_LEADING_KEYS)), str(k)))
+
+
+_EMITTER = FastEmitter(lambda data: libyaml_dump(data, keep_order=True), _canonical_keys, _CanonicalDumper.yaml_implicit_resolvers)
+_ORDERED_EMITTER = FastEmitter(lambda data: libyaml_dump(data, keep_order=True), list, _CanonicalDumper.yaml_implicit_resolvers)
+
+
+def dump(data: Any, keep_order: bool = False) -> str:
+    """Canonical YAML text of one document: yaml_emit's, which is libyaml's byte for byte, or
+    libyaml's own for what yaml_emit cannot prove it writes identically."""
+    # canonical() copies every collection, so the libyaml dump never meets one twice (no anchors).
+    fast = _ORDERED_EMITTER.dump(data, check_shared=True) if keep_order else _EMITTER.dump(data, check_shared=False)
+    return fast if fast is not None else libyaml_dump(data, keep_order)
 
 
 def dump_all(documents: Iterator[Any] | list[Any]) -> str:

@@ -65,7 +65,7 @@ class KubernetesLoader(_Base):  # type: ignore[misc,valid-type]
         """The tag of a plain scalar as go-yaml v2 gives it (yaml_scalars.py), not YAML 1.1's."""
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                return yaml_scalars.resolve(value)[0]
+                return yaml_scalars.tag_of(value)
             return _STR
         return "tag:yaml.org,2002:map" if kind is yaml.MappingNode else "tag:yaml.org,2002:seq"
 

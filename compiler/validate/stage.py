@@ -7,9 +7,8 @@ service-spec field which produced it. The schema machinery lives in `compiler.va
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..emit.manifest import Manifest
 from ..errors import Diagnostic, Location
 from ..source.load import display_path
 from ..spec.models import Environment
@@ -17,6 +16,9 @@ from . import SchemaExtension, SchemaRegistry, ValidationInput, validate_objects
 from .asm import ASM_EXTENSIONS
 from .cache import DiskCache
 from .locations import is_url
+
+if TYPE_CHECKING:  # `validate` runs without the emit stage (its import is 45 ms)
+    from ..emit.manifest import Manifest
 
 
 class SchemaOptions(Protocol):

@@ -100,3 +100,11 @@ def resolve(value: str) -> tuple[str, Any]:
         if number is not None:
             return FLOAT, _through_json(number)
     return STR, value
+
+
+def tag_of(value: str) -> str:
+    """resolve(value)[0], without resolving the many scalars that can only be strings (keys, names):
+    the reader asks for the tag of every scalar it composes."""
+    if value in _BY_SPELLING or value[:1] in _NUMBER_HINTS or value[:1] == ".":
+        return resolve(value)[0]
+    return STR
