@@ -30,11 +30,15 @@ FILE = "parsed.pickle"
 FORMAT = b"inferplane-parsed-1"
 
 
-class ParseCache:
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / FILE
+class SignedPickleStore:
+    """Pickled values under content keys, in one file signed with the machine-local key: never
+    unpickled unless this machine signed it; each value unpickled afresh per use; saved holding
+    only the entries this run used (the file does not grow with history). Any error is a miss."""
+
+    def __init__(self, path: Path, fmt: bytes) -> None:
+        self.path = path
         self._secret = signing_key()
-        self._fingerprint = FORMAT + compiler_digest().encode()
+        self._fingerprint = fmt + compiler_digest().encode()
         self._stored: dict[str, bytes] = {}
         self._used: dict[str, bytes] = {}
         if self._secret is not None:
@@ -45,11 +49,12 @@ class ParseCache:
             except Exception:  # noqa: BLE001 - whatever is wrong with the file, it is a miss
                 self._stored = {}
 
-    def key(self, data: bytes, shown: str, limits: Any) -> str:
+    def digest(self, *parts: bytes | str) -> str:
+        """The key of `parts` (each length-prefixed: no two lists of parts share a key)."""
         digest = hashlib.sha256(self._fingerprint)
-        for part in (shown.encode(), repr(limits).encode()):
-            digest.update(len(part).to_bytes(8, "big") + part)
-        digest.update(data)
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big") + data)
         return digest.hexdigest()
 
     def get(self, key: str) -> Any:
@@ -69,6 +74,19 @@ class ParseCache:
             write_atomic(self.path, signed(self._secret, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)))
         except OSError:
             pass
+
+
+class ParseCache(SignedPickleStore):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder / FILE, FORMAT)
+        # shown path → key of the bytes this run parsed there: what later caches key on
+        # (source/unit_cache.py), without reading the file a second time (it may have changed since).
+        self.read: dict[str, str] = {}
+
+    def key(self, data: bytes, shown: str, limits: Any) -> str:
+        key = self.digest(shown, repr(limits), data)
+        self.read[shown] = key
+        return key
 
 
 _active: list[ParseCache] = []
