@@ -22,7 +22,8 @@ from .emit.gitops_fleet import shared_objects
 from .output.layout import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
 from .source.parse_cache import ParseCache, reading_through
-from .source.unit_cache import RenderedText, UnitCache
+from .source.git_trees import worktree_ids
+from .source.unit_cache import BudgetCache, RenderedText, UnitCache
 from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_project
 from .source.repository import repository_prefix
 from .plan.service import ServicePlan
@@ -35,6 +36,7 @@ from .rules.manifests import check_manifests
 from .rules.versions import check_versions
 from .spec.models import Environment, ModelService
 from .validate.stage import SchemaRegistryCache, one_missing_schema_notice, validate_manifests
+from .validate.verdicts import Verdicts
 from .output.write import render_tree
 
 
@@ -162,7 +164,7 @@ def _duplicate_diagnostics(manifests: list[Manifest], env_name: str) -> list[Dia
     return found
 
 
-def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache, units: UnitCache | None = None, texts: RenderedText | None = None) -> EnvironmentResult:
+def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache, units: UnitCache | None = None, texts: RenderedText | None = None, verdicts: Verdicts | None = None) -> EnvironmentResult:
     result = EnvironmentResult(env_name)
     env_doc = sources.environments[env_name]
     env_layer = Layer(env_doc.data, env_doc.positions, env_doc.path)
@@ -192,7 +194,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(check_manifests(manifests, env, env_layer, env_name, failed))
     # Validate what could be rendered even when other parts failed: every error in one run.
     env_dir = Path(env_doc.path).parent
-    result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
+    result.diagnostics.extend(verdicts.validate(manifests, env, env_dir, options, schemas) if verdicts is not None else validate_manifests(manifests, env, env_dir, options, schemas))
     result.manifests = manifests
     result.provenance = environment_provenance(manifests, plans, env_layer, str(sources.root))
     if result.ok:
@@ -246,6 +248,7 @@ def plan_budgets(root: Path, env_names: list[str] | None) -> dict[str, list[Budg
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
     """Compile the named environments (None: all). Raises UsageError for an unknown one."""
     parsed = ParseCache(options.cache_dir or root / CACHE_DIR) if options.cache else None
+    trees = worktree_ids(root) if options.cache else None  # before reading: what a budget is recorded under
     with reading_through(parsed):
         sources = load_project(root)
     not_files = _entries_that_are_not_files(root)
@@ -263,7 +266,8 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
     units = UnitCache(options.cache_dir or root / CACHE_DIR, parsed, root, repository_prefix(root)) if parsed is not None else None
     texts = RenderedText(options.cache_dir or root / CACHE_DIR) if parsed is not None else None
-    results = [compile_environment(sources, name, options, schemas, units, texts) for name in names]
+    verdicts = Verdicts(options.cache_dir or root / CACHE_DIR) if parsed is not None else None
+    results = [compile_environment(sources, name, options, schemas, units, texts, verdicts) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
     shared = shared_objects([(r.environment, r.manifests) for r in results if r.environment is not None])
     fleet_diagnostics += [replace(d, location=sources.environments[d.environment].locate(d.key_path)) for d in shared if d.environment]
@@ -274,4 +278,17 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     if units is not None and texts is not None and result.ok:
         units.save()
         texts.save()
+        if verdicts is not None:
+            verdicts.save()
+        _record_budgets(root, env_names, options, trees, results)
     return result
+
+
+def _record_budgets(root: Path, env_names: list[str] | None, options: CompileOptions, trees, results: list[EnvironmentResult]) -> None:
+    """This run's GPU budgets under git's ids of its inputs (BudgetCache), unless an input changed
+    while it ran (the ids after the run differ: the budgets may be of either version)."""
+    if trees is None or worktree_ids(root) != trees:
+        return
+    budgets = BudgetCache(options.cache_dir or root / CACHE_DIR)
+    budgets.put(budgets.key(trees, env_names), {r.name: r.gpu_budget for r in results if r.environment is not None})
+    budgets.save()

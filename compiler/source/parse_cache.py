@@ -67,11 +67,13 @@ class SignedPickleStore:
     def put(self, key: str, value: Any) -> None:
         self._used[key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def save(self) -> None:
-        if self._secret is None or self._used == self._stored:
+    def save(self, keep: int = 0) -> None:
+        """Write the entries this run used, and up to `keep` others it found (newest first)."""
+        kept = self._used | {key: value for key, value in list(self._stored.items())[-keep:] if key not in self._used} if keep else self._used
+        if self._secret is None or kept == self._stored:
             return
         try:
-            write_atomic(self.path, signed(self._secret, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)))
+            write_atomic(self.path, signed(self._secret, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)))
         except OSError:
             pass
 

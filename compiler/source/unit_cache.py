@@ -86,3 +86,42 @@ class RenderedText(SignedPickleStore):
             text = dump(body)
             self.put(key, text)
         return text
+
+
+BUDGETS_FILE = "budgets.pickle"
+BUDGETS_FORMAT = b"inferplane-budgets-1"
+BUDGETS_KEPT = 32  # the budgets of recent input states: a diff's base is usually one of them
+
+
+class BudgetCache(SignedPickleStore):
+    """Each environment's GPU budget by git's ids of the input folders (source/git_trees.py): a
+    compile records its own; `diff` finds its base commit's there instead of extracting the
+    commit and planning every service again. The budget depends on the specs' content only (no
+    path appears in it), on the input limits and on the compiler (in the fingerprint)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder / BUDGETS_FILE, BUDGETS_FORMAT)
+        self._settings = repr(sorted((name, value) for name, value in os.environ.items() if name.startswith("INFERPLANE_") and name != KEY_FILE_ENV))
+
+    def key(self, trees: tuple[tuple[str, str], ...], env_names: list[str] | None) -> str:
+        return self.digest("budgets", repr(trees), repr(None if env_names is None else sorted(env_names)), self._settings)
+
+    def save(self, keep: int = BUDGETS_KEPT) -> None:
+        super().save(keep)
+
+
+TEXTS_FILE = "diff-parsed.pickle"
+TEXTS_FORMAT = b"inferplane-diff-parsed-1"
+
+
+class ParsedTexts(SignedPickleStore):
+    """The documents of each rendered text `diff` reads (diff/load.py), by the text itself: both
+    sides of a diff, run after run, are mostly the same texts. What the loader makes of a text
+    depends on the text, the input limits and the loader's code (in the fingerprint)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder / TEXTS_FILE, TEXTS_FORMAT)
+        self._settings = repr(sorted((name, value) for name, value in os.environ.items() if name.startswith("INFERPLANE_") and name != KEY_FILE_ENV))
+
+    def key(self, text: str) -> str:
+        return self.digest("text", self._settings, text.encode("utf-8", "surrogatepass"))
