@@ -36,7 +36,6 @@ from .rules.manifests import check_manifests
 from .rules.versions import check_versions
 from .spec.models import Environment, ModelService
 from .validate.stage import SchemaRegistryCache, one_missing_schema_notice, validate_manifests
-from .validate.verdicts import Verdicts
 from .output.write import render_tree
 
 
@@ -164,7 +163,7 @@ def _duplicate_diagnostics(manifests: list[Manifest], env_name: str) -> list[Dia
     return found
 
 
-def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache, units: UnitCache | None = None, texts: RenderedText | None = None, verdicts: Verdicts | None = None) -> EnvironmentResult:
+def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache, units: UnitCache | None = None, texts: RenderedText | None = None) -> EnvironmentResult:
     result = EnvironmentResult(env_name)
     env_doc = sources.environments[env_name]
     env_layer = Layer(env_doc.data, env_doc.positions, env_doc.path)
@@ -194,7 +193,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(check_manifests(manifests, env, env_layer, env_name, failed))
     # Validate what could be rendered even when other parts failed: every error in one run.
     env_dir = Path(env_doc.path).parent
-    result.diagnostics.extend(verdicts.validate(manifests, env, env_dir, options, schemas) if verdicts is not None else validate_manifests(manifests, env, env_dir, options, schemas))
+    result.diagnostics.extend(validate_manifests(manifests, env, env_dir, options, schemas))
     result.manifests = manifests
     result.provenance = environment_provenance(manifests, plans, env_layer, str(sources.root))
     if result.ok:
@@ -266,8 +265,7 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
     units = UnitCache(options.cache_dir or root / CACHE_DIR, parsed, root, repository_prefix(root)) if parsed is not None else None
     texts = RenderedText(options.cache_dir or root / CACHE_DIR) if parsed is not None else None
-    verdicts = Verdicts(options.cache_dir or root / CACHE_DIR) if parsed is not None else None
-    results = [compile_environment(sources, name, options, schemas, units, texts, verdicts) for name in names]
+    results = [compile_environment(sources, name, options, schemas, units, texts) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
     shared = shared_objects([(r.environment, r.manifests) for r in results if r.environment is not None])
     fleet_diagnostics += [replace(d, location=sources.environments[d.environment].locate(d.key_path)) for d in shared if d.environment]
@@ -278,8 +276,6 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     if units is not None and texts is not None and result.ok:
         units.save()
         texts.save()
-        if verdicts is not None:
-            verdicts.save()
         _record_budgets(root, env_names, options, trees, results)
     return result
 

@@ -1,4 +1,4 @@
-"""The incremental build (source/unit_cache.py, validate/verdicts.py): with its caches warm, a
+"""The incremental build (source/unit_cache.py): with its caches warm, a
 compile after any one edit writes and prints exactly what a cold `--no-cache` compile does, an
 invalid edit still fails with its located error, and no entry this machine did not sign is read."""
 
@@ -13,19 +13,18 @@ from pathlib import Path
 import pytest
 
 from compiler.source import fingerprint, unit_cache
-from compiler.validate import verdicts as verdicts_module
-from tests.conftest import REPO, SHARED, SHARED_CRDS, needs_shared
+from tests.conftest import REPO, SHARED, needs_shared
 from tests.test_build_cache import CORRUPTIONS, CRD, EDITS, Compiles, _edit, _Planted, example, fleet, snapshot  # noqa: F401 - example, fleet: fixtures
 
-CACHES = ("units.pickle", "rendered.pickle", "verdicts.pickle")
+CACHES = ("units.pickle", "rendered.pickle")
 
 
 class Hits:
-    """Counts what the caches answered: a test of the incremental path must see it taken."""
+    """Counts what the unit cache answered: a test of the incremental path must see it taken."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.units = self.unit_misses = self.validated = 0
-        lookup, validate = unit_cache.UnitCache.lookup, verdicts_module.validate_manifests
+        self.units = self.unit_misses = 0
+        lookup = unit_cache.UnitCache.lookup
 
         def counted_lookup(store, key):
             found = lookup(store, key)
@@ -33,12 +32,7 @@ class Hits:
             self.unit_misses += found is None
             return found
 
-        def counted_validate(*args, **kwargs):
-            self.validated += 1
-            return validate(*args, **kwargs)
-
         monkeypatch.setattr(unit_cache.UnitCache, "lookup", counted_lookup)
-        monkeypatch.setattr(verdicts_module, "validate_manifests", counted_validate)
 
 
 def _incremental_is_cold(project: Path, monkeypatch: pytest.MonkeyPatch, edit, *args: str, exit_code: int = 0, warm_with: tuple[str, ...] = ()) -> Hits:
@@ -104,8 +98,6 @@ def test_the_graph_s_error_is_reported_with_the_step_s_service_cached(example, m
 def test_a_generated_fleet_after_an_edit_is_what_a_cold_compile_writes(kind, fleet, monkeypatch):
     hits = _incremental_is_cold(fleet, monkeypatch, EDITS[kind], "--all")
     assert hits.units > 0
-    if kind == "crd named by the environment":
-        assert hits.validated > 0  # prod's manifests judged again by the changed schema
 
 
 @needs_shared
@@ -223,23 +215,6 @@ def test_killed_while_writing_a_cache_leaves_a_usable_state(fleet, monkeypatch):
     assert compiles("--all", "-q").exit_code == 0
     assert hits.units > 0
     assert compiles("--all", "--check", "--no-cache").stdout == "rendered tree is up to date\n"
-
-
-@needs_shared
-def test_a_crd_on_the_command_line_is_part_of_a_verdict_s_key(fleet, monkeypatch, tmp_path):
-    crds = tmp_path / "more-crds"
-    crds.mkdir()
-    shutil.copy(CRD, crds / CRD.name)
-    compiles = Compiles(fleet, monkeypatch)
-    compiles("--all", "--crd", str(crds))
-    shutil.rmtree(fleet / ".inferplane-cache" / "build")
-    hits = Hits(monkeypatch)
-    compiles("--all", "--crd", str(crds))
-    assert hits.validated == 0
-    (crds / CRD.name).write_text(CRD.read_text() + "# edited\n")
-    compiles("--all", "--crd", str(crds))
-    assert hits.validated > 0
-    assert SHARED_CRDS.is_dir()
 
 
 # ---------------------------------------------------------------- diff

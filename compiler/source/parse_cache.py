@@ -58,7 +58,7 @@ class SignedPickleStore:
         return digest.hexdigest()
 
     def get(self, key: str) -> Any:
-        entry = self._stored.get(key)
+        entry = self._used.get(key) or self._stored.get(key)  # this run's own entries too
         if entry is None:
             return None
         self._used[key] = entry
