@@ -18,13 +18,14 @@ not grow with history. Any error reading or writing it is a miss, never a failur
 from __future__ import annotations
 
 import hashlib
+import hmac
 import pickle
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from .atomic import write_atomic
-from .fingerprint import compiler_digest, signed, signing_key, verified
+from .fingerprint import compiler_digest, sign, signing_key
 
 FILE = "parsed.pickle"
 FORMAT = b"inferplane-parsed-1"
@@ -43,8 +44,12 @@ class SignedPickleStore:
         self._used: dict[str, bytes] = {}
         if self._secret is not None:
             try:
-                body = verified(self._secret, self.path.read_bytes())
-                entries = pickle.loads(body) if body is not None else {}
+                # fingerprint.verified, on a view of the file: a large file is not copied to be checked
+                data = self.path.read_bytes()
+                end = data.find(b"\n")
+                body = memoryview(data)[end + 1 :]
+                trusted = end > 0 and hmac.compare_digest(data[:end], sign(self._secret, body))
+                entries = pickle.loads(body) if trusted else {}
                 self._stored = entries if isinstance(entries, dict) else {}
             except Exception:  # noqa: BLE001 - whatever is wrong with the file, it is a miss
                 self._stored = {}
@@ -73,9 +78,31 @@ class SignedPickleStore:
         if self._secret is None or kept == self._stored:
             return
         try:
-            write_atomic(self.path, signed(self._secret, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)))
+            write_atomic(self.path, lambda out: _write_signed(out, self._secret, kept))
         except OSError:
             pass
+
+
+class _Signing:
+    """A file that also feeds what is written to it to an HMAC."""
+
+    def __init__(self, out: BinaryIO, mac: Any) -> None:
+        self.out, self.mac = out, mac
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        return self.out.write(data)
+
+
+def _write_signed(out: BinaryIO, secret: bytes, value: Any) -> None:
+    """fingerprint.signed(secret, pickle.dumps(value)), streamed: the signature's line is written
+    last, over a placeholder of its length (a killed write leaves only the temporary file)."""
+    placeholder = sign(secret, b"")
+    out.write(b"0" * len(placeholder) + b"\n")
+    mac = hmac.new(secret, digestmod=hashlib.sha256)
+    pickle.dump(value, _Signing(out, mac), protocol=pickle.HIGHEST_PROTOCOL)
+    out.seek(0)
+    out.write(mac.hexdigest().encode("ascii"))
 
 
 class ParseCache(SignedPickleStore):
