@@ -26,8 +26,10 @@ def _object_id(kind: str, data: bytes) -> bytes:
 
 def _tree_id(folder: Path) -> bytes | None:
     """The tree id of `folder` as git would store it; None for a folder git would not store (empty)."""
+    with os.scandir(folder) as listing:
+        found = list(listing)
     entries = []
-    for entry in os.scandir(folder):
+    for entry in found:
         info = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
             entries.append((entry.name, b"120000", _object_id("blob", os.fsencode(os.readlink(entry.path)))))
