@@ -226,10 +226,11 @@ def diff_command(project: Path, base_ref: str | None, compile_base: bool, from_d
         _known_or_usage_error(env_list or [], {**old.environments, **new.environments})
         result = diff_trees(old, new, environments=env_list)
     else:
-        from .commands.review import base_tree
+        from .commands.review import base_tree, parsed_texts
 
-        head = _head_tree(project, env_list)
-        base = base_tree(project, base_ref, env_list, CompileOptions(), compile_base)
+        with parsed_texts(project, CompileOptions()):
+            head = _head_tree(project, env_list)
+            base = base_tree(project, base_ref, env_list, CompileOptions(), compile_base)
         result = diff_trees(base, head, environments=env_list or sorted(head.environments))
     if output == "markdown":
         click.echo(render_markdown(result, max_bytes), nl=False)

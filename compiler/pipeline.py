@@ -23,6 +23,8 @@ from .emit.gitops_fleet import shared_objects
 from .output.layout import fleet_tree, split_tree
 from .errors import Diagnostic, Location, UsageError, has_errors, sorted_unique, unknown_names
 from .source.parse_cache import ParseCache, reading_through
+from .source.git_trees import worktree_ids
+from .source.unit_cache import BudgetCache, RenderedText, UnitCache
 from .source.load import YAML_SUFFIXES, ProjectSources, display_path, load_project
 from .source.repository import repository_prefix
 from .plan.service import ServicePlan
@@ -90,23 +92,38 @@ def _source_name(sources: ProjectSources, service: str) -> str:
         return doc_path.name
 
 
-def _plan_services(sources: ProjectSources, env_name: str, env: Environment) -> tuple[list[ServicePlan], list[Diagnostic]]:
+def _plan_services(sources: ProjectSources, env_name: str, env: Environment, units: UnitCache | None = None) -> tuple[list[ServicePlan], list[Diagnostic]]:
     env_doc = sources.environments[env_name]
     env_layer = Layer(env_doc.data, env_doc.positions, env_doc.path)
     defaults = Layer.of(env_doc, ("spec", "defaults"))
     plans: list[ServicePlan] = []
     diagnostics: list[Diagnostic] = []
     for name in sorted(sources.services):
-        layer = resolve_service(sources.services[name], defaults, sources.overlays.get((env_name, name)))
-        service, errors = check_model(layer, ModelService, "ModelService")
-        diagnostics.extend(_in_env(_once_per_mistake(errors), env_name))
-        if service is None or not service.runs_in(env_name):
-            continue  # invalid, or spec.environments leaves this environment out
-        findings = list(run_rules(RuleContext(service, env, layer, env_name, env_layer=env_layer)))
-        diagnostics.extend(findings)
-        if not has_errors(findings):
-            plans.extend(lower_service_plans(service, env, layer, _source_name(sources, name)))
+        overlay = sources.overlays.get((env_name, name))
+        key = units.key(env_name, env_doc, sources.services[name], overlay) if units is not None else None
+        cached = units.lookup(key) if units is not None else None
+        if cached is None:
+            cached = _plan_service(sources, name, env_name, env, env_layer, defaults, overlay)
+            if units is not None:
+                units.remember(key, cached)
+        diagnostics.extend(cached[0])
+        plans.extend(cached[1])
     return plans, diagnostics
+
+
+def _plan_service(sources: ProjectSources, name: str, env_name: str, env: Environment, env_layer: Layer, defaults: Layer, overlay) -> tuple[list[Diagnostic], list[ServicePlan]]:
+    """One service's diagnostics and plans in one environment: a function of the documents
+    source/unit_cache.py keys it on, and of nothing else."""
+    layer = resolve_service(sources.services[name], defaults, overlay)
+    service, errors = check_model(layer, ModelService, "ModelService")
+    diagnostics = _in_env(_once_per_mistake(errors), env_name)
+    if service is None or not service.runs_in(env_name):
+        return diagnostics, []  # invalid, or spec.environments leaves this environment out
+    findings = list(run_rules(RuleContext(service, env, layer, env_name, env_layer=env_layer)))
+    diagnostics.extend(findings)
+    if has_errors(findings):
+        return diagnostics, []
+    return diagnostics, lower_service_plans(service, env, layer, _source_name(sources, name))
 
 
 def _shared_key_path(key_path: tuple) -> tuple:
@@ -150,7 +167,7 @@ def _duplicate_diagnostics(manifests: list[Manifest], env_name: str) -> list[Dia
     return found
 
 
-def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache) -> EnvironmentResult:
+def compile_environment(sources: ProjectSources, env_name: str, options: CompileOptions, schemas: SchemaRegistryCache, units: UnitCache | None = None, texts: RenderedText | None = None) -> EnvironmentResult:
     result = EnvironmentResult(env_name)
     env_doc = sources.environments[env_name]
     env_layer = Layer(env_doc.data, env_doc.positions, env_doc.path)
@@ -164,7 +181,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
     result.diagnostics.extend(versions)
     if has_errors(versions):
         return result  # what to render depends on the releases: nothing more can be decided
-    plans, diagnostics = _plan_services(sources, env_name, env)
+    plans, diagnostics = _plan_services(sources, env_name, env, units)
     result.diagnostics.extend(diagnostics)
     result.plans = plans
     result.gpu_budget = gpu_budget(plans, env)
@@ -188,7 +205,7 @@ def compile_environment(sources: ProjectSources, env_name: str, options: Compile
         service_files = {key: plan.source for plan in plans for key in (plan.service, plan.name) if key}
         service_files.update({m.service: m.service for m in companions if m.service})  # headed by their own file
         synced, extra = split_tree(env_name, manifests, env, service_files)
-        result.files = render_tree(env_name, synced, service_files, extra)
+        result.files = render_tree(env_name, synced, service_files, extra, texts.dump) if texts is not None else render_tree(env_name, synced, service_files, extra)
     return result
 
 
@@ -234,6 +251,7 @@ def plan_budgets(root: Path, env_names: list[str] | None) -> dict[str, list[Budg
 def compile_project(root: Path, env_names: list[str] | None, options: CompileOptions) -> CompileResult:
     """Compile the named environments (None: all). Raises UsageError for an unknown one."""
     parsed = ParseCache(options.cache_dir or root / CACHE_DIR) if options.cache else None
+    trees = worktree_ids(root) if options.cache else None  # before reading: what a budget is recorded under
     with reading_through(parsed):
         sources = load_project(root)
     not_files = _entries_that_are_not_files(root)
@@ -249,10 +267,12 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     if unknown:
         raise unknown_names("environment", unknown, sources.environments)
     schemas = SchemaRegistryCache(options.cache_dir or root / CACHE_DIR)
+    units = UnitCache(options.cache_dir or root / CACHE_DIR, parsed, root, repository_prefix(root)) if parsed is not None else None
+    texts = RenderedText(options.cache_dir or root / CACHE_DIR) if parsed is not None else None
     if options.run_environments is not None:
-        results = options.run_environments(sources, names, options, schemas)
+        results = options.run_environments(sources, names, options, schemas, units, texts)
     else:
-        results = [compile_environment(sources, name, options, schemas) for name in names]
+        results = [compile_environment(sources, name, options, schemas, units, texts) for name in names]
     fleet_files, fleet_diagnostics = fleet_tree(sources)
     shared = shared_objects([(r.environment, r.manifests) for r in results if r.environment is not None])
     fleet_diagnostics += [replace(d, location=sources.environments[d.environment].locate(d.key_path)) for d in shared if d.environment]
@@ -260,4 +280,18 @@ def compile_project(root: Path, env_names: list[str] | None, options: CompileOpt
     result = CompileResult(root, results, one_missing_schema_notice(sorted_unique(everything)), fleet_files)
     if parsed is not None and result.ok:
         parsed.save()  # a run with errors writes nothing, not even its cache
+    if units is not None and texts is not None and result.ok:
+        units.save()
+        texts.save()
+        _record_budgets(root, env_names, options, trees, results)
     return result
+
+
+def _record_budgets(root: Path, env_names: list[str] | None, options: CompileOptions, trees, results: list[EnvironmentResult]) -> None:
+    """This run's GPU budgets under git's ids of its inputs (BudgetCache), unless an input changed
+    while it ran (the ids after the run differ: the budgets may be of either version)."""
+    if trees is None or worktree_ids(root) != trees:
+        return
+    budgets = BudgetCache(options.cache_dir or root / CACHE_DIR)
+    budgets.put(budgets.key(trees, env_names), {r.name: r.gpu_budget for r in results if r.environment is not None})
+    budgets.save()

@@ -82,10 +82,10 @@ def test_a_worker_that_fails_leaves_its_environments_to_this_process(tmp_path, m
     parent = os.getpid()
     real = pipeline.compile_environment
 
-    def fails_in_workers(sources, name, options, schemas):
+    def fails_in_workers(sources, name, options, schemas, units=None, texts=None):
         if os.getpid() != parent:
             raise MemoryError("a worker out of memory")
-        return real(sources, name, options, schemas)
+        return real(sources, name, options, schemas, units, texts)
 
     monkeypatch.setattr(pipeline, "compile_environment", fails_in_workers)
     serial, forked = _project(tmp_path, "serial"), _project(tmp_path, "forked")

@@ -53,8 +53,8 @@ def _lean(result: pipeline.EnvironmentResult) -> pipeline.EnvironmentResult:
 
 
 def _compile(names: list[str]) -> list[pipeline.EnvironmentResult]:
-    sources, options, schemas = _job["arguments"]
-    return [_lean(pipeline.compile_environment(sources, name, options, schemas)) for name in names]
+    sources, options, schemas, units, texts = _job["arguments"]
+    return [_lean(pipeline.compile_environment(sources, name, options, schemas, units, texts)) for name in names]
 
 
 def _compile_in_worker(names: list[str]) -> list[pipeline.EnvironmentResult] | None:
@@ -70,9 +70,11 @@ def _fork_context() -> Any:
     return multiprocessing.get_context("fork")
 
 
-def compile_environments(sources: Any, names: list[str], options: pipeline.CompileOptions, schemas: Any) -> list[pipeline.EnvironmentResult]:
-    """pipeline.compile_environment over names, in order: in processes when that can help."""
-    _job["arguments"] = (sources, options, schemas)
+def compile_environments(sources: Any, names: list[str], options: pipeline.CompileOptions, schemas: Any, units: Any = None, texts: Any = None) -> list[pipeline.EnvironmentResult]:
+    """pipeline.compile_environment over names, in order: in processes when that can help. A
+    worker reads the incremental caches (units, texts) it inherits; what it adds to them stays in
+    the worker (only this process saves them), so a parallel run can only miss, never mislead."""
+    _job["arguments"] = (sources, options, schemas, units, texts)
     try:
         jobs = min(_jobs(), len(names))
         context = _fork_context() if jobs > 1 else None

@@ -16,10 +16,12 @@ from pathlib import Path
 import yaml
 
 from ..diff import Tree, load_tree_at_ref
-from ..diff.load import tree_from_texts
+from ..diff.load import parsing_through, tree_from_texts
 from ..errors import InputError, UsageError
-from ..pipeline import CompileOptions, CompileResult, compile_project, plan_budgets
+from ..pipeline import CACHE_DIR, CompileOptions, CompileResult, compile_project, plan_budgets
 from ..plan.budget import BudgetLine
+from ..source.git_trees import commit_ids
+from ..source.unit_cache import BudgetCache, ParsedTexts
 
 
 def texts_of(result: CompileResult) -> dict[str, dict[str, str]]:
@@ -96,9 +98,35 @@ def base_tree(project: Path, ref: str | None, envs: list[str] | None, options: C
     if compiled:
         return with_compile_facts(tree, compiled[0])
     if shas:
-        try:
-            budgets = _at_commit(project, shas[0], lambda base_project: plan_budgets(base_project, envs))
-        except (InputError, UsageError, OSError, subprocess.CalledProcessError):
-            budgets = {}  # the base's specs do not load: no budget to compare with
+        budgets = _base_budgets(project, shas[0], envs, options)
         tree.gpu_budget.update({name: budget_figures(lines) for name, lines in budgets.items()})
     return tree
+
+
+def _base_budgets(project: Path, sha: str, envs: list[str] | None, options: CompileOptions) -> dict[str, list[BudgetLine]]:
+    """The base commit's GPU budgets: recorded under git's ids of its input folders by a compile of
+    the same inputs (source/unit_cache.BudgetCache), else planned from the extracted commit."""
+    cache = BudgetCache(options.cache_dir or project / CACHE_DIR) if options.cache else None
+    try:
+        top, inside = _git_toplevel(project)
+        trees = commit_ids(top, sha, inside)
+    except UsageError:
+        trees = None
+    key = cache.key(trees, envs) if cache is not None and trees is not None else None
+    found = cache.get(key) if cache is not None and key is not None else None
+    if isinstance(found, dict):
+        cache.save()
+        return found
+    try:
+        budgets = _at_commit(project, sha, lambda base_project: plan_budgets(base_project, envs))
+    except (InputError, UsageError, OSError, subprocess.CalledProcessError):
+        return {}  # the base's specs do not load: no budget to compare with
+    if cache is not None and key is not None:
+        cache.put(key, budgets)
+        cache.save()
+    return budgets
+
+
+def parsed_texts(project: Path, options: CompileOptions):
+    """Parse both sides' rendered texts through the project's cache of parsed texts (not with --no-cache)."""
+    return parsing_through(ParsedTexts(options.cache_dir or project / CACHE_DIR) if options.cache else None)

@@ -7,11 +7,14 @@ parse, skip and complain alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+import pickle
 from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, InputError, Location, has_errors
+from ..source.unit_cache import ParsedTexts
 from ..validate.loader import Problem, iter_documents
 from .model import EnvironmentResources, Identity, Resource, Tree
 
@@ -60,6 +63,11 @@ def load_documents(text: str, shown_path: str) -> tuple[list[Any], list[Diagnost
     Uses the validator's libyaml loader (the cluster's YAML 1.1 scalars, duplicate keys refused):
     a diff should show what would be applied. Problems come back as located diagnostics.
     """
+    store = _STORES[-1] if _STORES else None
+    key = store.key(text) if store is not None else ""
+    known = store.get(key) if store is not None else _PARSED.get(text)
+    if known is not None:
+        return (known if store is not None else pickle.loads(known)), []
     documents, diagnostics = [], []
     for item in iter_documents(text):
         if isinstance(item, Problem):
@@ -68,7 +76,34 @@ def load_documents(text: str, shown_path: str) -> tuple[list[Any], list[Diagnost
             diagnostics.append(Diagnostic(item.rule, message, item.hint, location))
         else:
             documents.append(item.data)
+    if not diagnostics and store is not None:
+        store.put(key, documents)
+    elif not diagnostics:
+        _PARSED[text] = pickle.dumps(documents, protocol=pickle.HIGHEST_PROTOCOL)
     return documents, diagnostics
+
+
+# A text's documents, by the text: the two sides of a diff are mostly the same files (one service
+# changed: all but a few), so each text is parsed once per process. Kept pickled and unpickled per
+# use, so one side's later changes to its documents cannot reach the other's; only texts without
+# problems (a problem names the file it was found in).
+_PARSED: dict[str, bytes] = {}
+_STORES: list[ParsedTexts] = []
+
+
+@contextmanager
+def parsing_through(store: ParsedTexts | None) -> Iterator[None]:
+    """Within the block, texts are parsed through `store` (kept across runs, source/unit_cache.py),
+    saved when the block ends without an error; None: the in-process memo above only."""
+    if store is None:
+        yield
+        return
+    _STORES.append(store)
+    try:
+        yield
+    finally:
+        _STORES.remove(store)
+    store.save()
 
 
 def tree_from_texts(

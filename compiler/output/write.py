@@ -8,6 +8,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from ..emit.manifest import Manifest, apply_order
 from ..source.yaml_io import dump
@@ -29,13 +30,14 @@ def kustomization(manifests: list[Manifest]) -> bytes:
     return dump(body, keep_order=True).encode("utf-8")
 
 
-def render_tree(env: str, manifests: list[Manifest], sources: dict[str, str], extra_files: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every file of rendered/<env>/: one per manifest (apply order), the kustomization, extras."""
+def render_tree(env: str, manifests: list[Manifest], sources: dict[str, str], extra_files: dict[str, bytes] | None = None, dump_body: Callable[[Any], str] = dump) -> dict[str, bytes]:
+    """Every file of rendered/<env>/: one per manifest (apply order), the kustomization, extras.
+    `dump_body`: yaml_io.dump, or a cache of its results (source/unit_cache.RenderedText)."""
     ordered = apply_order(manifests)
     files: dict[str, bytes] = {}
     for manifest in ordered:
         source = sources.get(manifest.service or "", f"environments/{env}.yaml")
-        files[manifest.file_name] = (HEADER.format(source=source, env=env) + dump(manifest.body)).encode("utf-8")
+        files[manifest.file_name] = (HEADER.format(source=source, env=env) + dump_body(manifest.body)).encode("utf-8")
     files[KUSTOMIZATION] = kustomization(ordered)
     files.update(extra_files or {})
     return dict(sorted(files.items()))
