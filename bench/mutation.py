@@ -64,7 +64,7 @@ _EMIT_TESTS = {
     "availability": ["tests/test_emit_availability.py"],
     "certmanager": ["tests/test_emit_certmanager.py"],
     "companions": ["tests/test_companions.py"],
-    "components": ["tests/test_workload_components.py"],
+    "components": ["tests/test_workload_components.py", "tests/findings/test_emit_components_meaning.py"],
     "gateway": ["tests/test_emit_gateway.py"],
     "gitops": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
     "gitops_fleet": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
