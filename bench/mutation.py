@@ -69,7 +69,7 @@ _EMIT_TESTS = {
     "gitops": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
     "gitops_fleet": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
     "graph": ["tests/test_workload_graph.py", "tests/findings/test_emit_graph_meaning.py"],
-    "httproute": ["tests/test_gateway_api.py", "tests/test_exposure.py"],
+    "httproute": ["tests/test_gateway_api.py", "tests/test_exposure.py", "tests/findings/test_emit_httproute_meaning.py"],
     "images": ["tests/test_images.py", "tests/test_image_ref.py"],
     "ingress": ["tests/test_exposure.py", "tests/findings/test_emit_ingress_meaning.py"],
     "knative": ["tests/test_emit_knative.py"],
@@ -88,7 +88,7 @@ _EMIT_TESTS = {
     "routing": ["tests/test_emit_routing.py"],
     "security": ["tests/test_emit_security.py"],
     "smoketest": ["tests/test_emit_releases.py"],
-    "visibility": ["tests/test_gateway_api.py", "tests/test_exposure.py"],
+    "visibility": ["tests/test_gateway_api.py", "tests/test_exposure.py", "tests/findings/test_emit_httproute_meaning.py"],
 }
 # Core module (below compiler/) -> the tests that exercise it. Only these run against its mutants
 # (tests/test_mutation_core.py checks that every rule module and emitter is here).
