@@ -72,7 +72,7 @@ _EMIT_TESTS = {
     "httproute": ["tests/test_gateway_api.py", "tests/test_exposure.py", "tests/findings/test_emit_httproute_meaning.py"],
     "images": ["tests/test_images.py", "tests/test_image_ref.py"],
     "ingress": ["tests/test_exposure.py", "tests/findings/test_emit_ingress_meaning.py"],
-    "knative": ["tests/test_emit_knative.py"],
+    "knative": ["tests/test_emit_knative.py", "tests/findings/test_emit_knative_meaning.py"],
     "kserve": ["tests/test_emit_kserve.py", "tests/test_emit_kserve_versions.py", "tests/test_kserve_runtimes.py"],
     "llm": ["tests/test_workload_llm.py", "tests/findings/test_emit_llm_meaning.py"],
     "loadtest": ["tests/test_loadtest.py"],
