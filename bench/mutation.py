@@ -82,7 +82,7 @@ _EMIT_TESTS = {
     "modelmesh_routing": ["tests/test_emit_modelmesh.py", "tests/test_modelmesh.py"],
     "monitoring": ["tests/test_emit_monitoring.py"],
     "pod": ["tests/test_pod_settings.py", "tests/findings/test_emit_pod_meaning.py"],
-    "provenance": ["tests/test_review_causes.py"],
+    "provenance": ["tests/test_review_causes.py", "tests/findings/test_emit_provenance_meaning.py"],
     "ray": ["tests/test_workload_ray.py", "tests/findings/test_emit_ray_meaning.py"],
     "references": ["tests/test_crossrefs.py", "tests/test_crossref.py"],
     "routing": ["tests/test_emit_routing.py"],
