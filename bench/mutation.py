@@ -73,7 +73,7 @@ _EMIT_TESTS = {
     "images": ["tests/test_images.py", "tests/test_image_ref.py"],
     "ingress": ["tests/test_exposure.py", "tests/findings/test_emit_ingress_meaning.py"],
     "knative": ["tests/test_emit_knative.py", "tests/findings/test_emit_knative_meaning.py"],
-    "kserve": ["tests/test_emit_kserve.py", "tests/test_emit_kserve_versions.py", "tests/test_kserve_runtimes.py"],
+    "kserve": ["tests/test_emit_kserve.py", "tests/test_emit_kserve_versions.py", "tests/test_kserve_runtimes.py", "tests/findings/test_emit_kserve_meaning.py"],
     "llm": ["tests/test_workload_llm.py", "tests/findings/test_emit_llm_meaning.py"],
     "loadtest": ["tests/test_loadtest.py"],
     "manifest": ["tests/test_write.py", "tests/test_emit_gitops.py", "tests/test_determinism.py"],
