@@ -85,8 +85,8 @@ _EMIT_TESTS = {
     "provenance": ["tests/test_review_causes.py", "tests/findings/test_emit_provenance_meaning.py"],
     "ray": ["tests/test_workload_ray.py", "tests/findings/test_emit_ray_meaning.py"],
     "references": ["tests/test_crossrefs.py", "tests/test_crossref.py"],
-    "routing": ["tests/test_emit_routing.py"],
-    "security": ["tests/test_emit_security.py"],
+    "routing": ["tests/test_emit_routing.py", "tests/findings/test_emit_routing_meaning.py"],
+    "security": ["tests/test_emit_security.py", "tests/findings/test_emit_security_meaning.py"],
     "smoketest": ["tests/test_emit_releases.py"],
     "visibility": ["tests/test_gateway_api.py", "tests/test_exposure.py", "tests/findings/test_emit_httproute_meaning.py"],
 }
