@@ -65,7 +65,7 @@ _EMIT_TESTS = {
     "certmanager": ["tests/test_emit_certmanager.py"],
     "companions": ["tests/test_companions.py"],
     "components": ["tests/test_workload_components.py", "tests/findings/test_emit_components_meaning.py"],
-    "gateway": ["tests/test_emit_gateway.py"],
+    "gateway": ["tests/test_emit_gateway.py", "tests/findings/test_emit_gateway_meaning.py"],
     "gitops": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
     "gitops_fleet": ["tests/test_emit_gitops.py", "tests/test_gitops_clusters.py"],
     "graph": ["tests/test_workload_graph.py", "tests/findings/test_emit_graph_meaning.py"],
