@@ -62,7 +62,7 @@ _RULE_FEATURE_TESTS = {
 _EMIT_TESTS = {
     "autoscaling": ["tests/test_emit_autoscaling.py", "tests/findings/test_emit_autoscaling_meaning.py"],
     "availability": ["tests/test_emit_availability.py"],
-    "certmanager": ["tests/test_emit_certmanager.py"],
+    "certmanager": ["tests/test_emit_certmanager.py", "tests/findings/test_emit_certmanager_meaning.py"],
     "companions": ["tests/test_companions.py"],
     "components": ["tests/test_workload_components.py", "tests/findings/test_emit_components_meaning.py"],
     "gateway": ["tests/test_emit_gateway.py", "tests/findings/test_emit_gateway_meaning.py"],
