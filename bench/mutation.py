@@ -61,7 +61,7 @@ _RULE_FEATURE_TESTS = {
 # Emitter module -> the tests that check what it emits (with the goldens above).
 _EMIT_TESTS = {
     "autoscaling": ["tests/test_emit_autoscaling.py", "tests/findings/test_emit_autoscaling_meaning.py"],
-    "availability": ["tests/test_emit_availability.py"],
+    "availability": ["tests/test_emit_availability.py", "tests/findings/test_emit_availability_meaning.py"],
     "certmanager": ["tests/test_emit_certmanager.py", "tests/findings/test_emit_certmanager_meaning.py"],
     "companions": ["tests/test_companions.py"],
     "components": ["tests/test_workload_components.py", "tests/findings/test_emit_components_meaning.py"],
