@@ -45,7 +45,8 @@ def backend_refs(plan: ServicePlan) -> list[dict]:
     """KServe's predictor Service of each version the traffic plan weights (Standard mode)."""
     destinations = plan.traffic.destinations if plan.traffic is not None else ()
     if len(destinations) <= 1:
-        return [{"name": plan.release.predictor_name(plan.service or plan.name), "port": PREDICTOR_SERVICE_PORT}]
+        # The InferenceService's own predictor: a service with one version renders `<service>-<version>`.
+        return [{"name": plan.release.predictor_name(plan.name), "port": PREDICTOR_SERVICE_PORT}]
     # A destination's host is `<Service>.<namespace>.svc.cluster.local`.
     return [{"name": d.host.split(".")[0], "port": d.port, "weight": d.weight} for d in destinations]
 
