@@ -164,7 +164,7 @@ def test_a_crd_given_on_the_command_line_is_an_input(fleet, monkeypatch, tmp_pat
     assert not compiles.served_from_record("--all", "--crd", str(crds))
 
 
-@pytest.mark.parametrize("options", [("--env", "prod", "--strict"), ("--all", "-q"), ("--env", "dev"), ("--all", "-o", "json")])
+@pytest.mark.parametrize("options", [pytest.param(("--env", "prod", "--strict"), marks=needs_shared), ("--all", "-q"), ("--env", "dev"), ("--all", "-o", "json")])
 def test_each_set_of_options_has_its_own_record(options, fleet, monkeypatch):
     compiles = Compiles(fleet, monkeypatch)
     assert not compiles.served_from_record("--all")
