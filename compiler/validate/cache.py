@@ -86,12 +86,16 @@ class DiskCache:
     def schema_file(self, url: str) -> Path | None:
         """The cached file of url (for readers that take a path, such as CRD sources), or None
         when it was never pulled or no longer matches its hash."""
-        if self.read_schema(url) is None:
-            return None
-        return self._blob(self._url_digest(url) or "")
+        found = self._verified_blob(url)
+        return found[0] if found else None
 
     def read_schema(self, url: str) -> bytes | None:
         """The cached body of url, or None when it was never pulled or the blob does not match its hash."""
+        found = self._verified_blob(url)
+        return found[1] if found else None
+
+    def _verified_blob(self, url: str) -> tuple[Path, bytes] | None:
+        """(blob path, body) of url's schema: its signed reference read once, its blob checked."""
         digest = self._url_digest(url)
         if digest is None:
             return None
@@ -99,7 +103,7 @@ class DiskCache:
         if not blob.is_file():
             return None
         content = blob.read_bytes()
-        return content if sha256_hex(content) == digest else None
+        return (blob, content) if sha256_hex(content) == digest else None
 
     # ---------------------------------------------------------------- parsed files, by content
 
